@@ -1,0 +1,96 @@
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from steward.access import services
+from steward.access.api.serializers import PermissionSerializer, RoleAssignmentSerializer, RoleSerializer
+from steward.access.models import Role, RoleAssignment
+from steward.access.registry import registry
+from steward.core.api import ScopedModelViewSet
+from steward.org.models import Employee
+
+
+class RoleViewSet(ScopedModelViewSet):
+    queryset = Role.objects.all()
+    serializer_class = RoleSerializer
+    permission_base = "access.role"
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    ordering_fields = ["code"]
+
+    def required_permission_for(self, request):
+        if self.action in ("create", "update", "partial_update"):
+            return "access.role:change"
+        return super().required_permission_for(request)
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("grants")
+
+    def _save(self, serializer, role):
+        data = dict(serializer.validated_data)
+        names = data.pop("permissions", None)
+        for field, value in data.items():
+            setattr(role, field, value)
+        if names is None:
+            names = role.permission_names() if role.pk else []
+        serializer.instance = services.save_role(self.request.user, role, names)
+
+    def perform_create(self, serializer):
+        self._save(serializer, Role())
+
+    def perform_update(self, serializer):
+        self._save(serializer, serializer.instance)
+
+    @extend_schema(responses=PermissionSerializer(many=True))
+    @action(detail=False, methods=["get"], required_permission="access.role:view")
+    def registry(self, request):
+        """Every menu and action a role can grant."""
+        return Response(
+            [
+                {"name": p.name, "label": str(p.label), "group": str(p.group), "kind": p.kind}
+                for p in registry.permissions.values()
+            ]
+        )
+
+
+class RoleAssignmentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Who holds which role where. Visible when the holder is inside your scope."""
+
+    queryset = RoleAssignment.objects.all()
+    serializer_class = RoleAssignmentSerializer
+    filterset_fields = ["user", "role", "org", "scope"]
+
+    def required_permission_for(self, request):
+        if self.action in ("create", "end"):
+            return "access.assignment:change"
+        return "access.assignment:view"
+
+    def get_queryset(self):
+        name = self.required_permission_for(self.request)
+        visible_users = Employee.objects.visible_to(self.request.user, name).values("pk")
+        queryset = RoleAssignment.objects.filter(user__in=visible_users).select_related("role", "org")
+        if self.request.query_params.get("current") in ("1", "true"):
+            queryset = queryset.filter(Q(ended_at__isnull=True))
+        return queryset.order_by("-granted_at", "-pk")
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        if (
+            not Employee.objects.visible_to(self.request.user, "access.assignment:change")
+            .filter(pk=data["user"].pk)
+            .exists()
+        ):
+            raise PermissionDenied("This employee is outside your data scope.")
+        serializer.instance = services.assign_role(
+            self.request.user, data["user"], data["role"], data["org"], data["scope"]
+        )
+
+    @extend_schema(request=None, responses=RoleAssignmentSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        assignment = services.end_assignment(request.user, self.get_object(), reason=request.data.get("reason", ""))
+        return Response(RoleAssignmentSerializer(assignment).data)

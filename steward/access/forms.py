@@ -1,0 +1,34 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from steward.access.models import Role
+from steward.access.registry import registry
+from steward.core.forms import StewardModelForm
+
+
+class RoleForm(StewardModelForm):
+    """The role editor: its identity plus a tick box per registered menu and action."""
+
+    permissions = forms.MultipleChoiceField(
+        label=_("Permissions"), required=False, widget=forms.CheckboxSelectMultiple, choices=()
+    )
+
+    class Meta:
+        model = Role
+        fields = ["code", "name", "name_en", "description", "default_scope", "is_active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["permissions"].choices = [(p.name, str(p.label)) for p in registry.permissions.values()]
+        if self.instance.pk:
+            self.fields["permissions"].initial = sorted(self.instance.permission_names())
+            self.fields["code"].disabled = True
+
+    def permission_groups(self):
+        """Grouped for the template: [(group, [(name, label, kind, checked)])]."""
+        selected = set(self.data.getlist("permissions") if self.is_bound else self.fields["permissions"].initial or [])
+        return [
+            (group, [(p.name, p.label, p.kind, p.name in selected) for p in permissions])
+            for group, permissions in registry.grouped()
+        ]

@@ -1,0 +1,103 @@
+"""Roles, what they grant, and who holds them where — PLT-03, PLT-04."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from steward.access import scope
+from steward.access.scope import ScopedManager
+from steward.core.models import BilingualNameModel, TimeStampedModel
+
+SCOPE_CHOICES = [
+    (scope.SCOPE_OWN, _("Own records")),
+    (scope.SCOPE_TEAM, _("Team (the anchor org only)")),
+    (scope.SCOPE_SUBTREE, _("Org and everything below it")),
+    (scope.SCOPE_ALL, _("All")),
+]
+
+
+class Role(BilingualNameModel, TimeStampedModel):
+    """A custom role created by administrators; it grants registered permissions."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    default_scope = models.CharField(
+        _("default data scope"), max_length=10, choices=SCOPE_CHOICES, default=scope.SCOPE_OWN
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+
+    @classmethod
+    def scope_q(cls, user, grant):
+        # Roles are bank-wide configuration: whoever may manage roles sees all of them.
+        return Q()
+
+    def get_absolute_url(self) -> str:
+        return reverse("access:role_detail", args=[self.pk])
+
+    def permission_names(self) -> set[str]:
+        return {grant.permission for grant in self.grants.all()}
+
+
+class RoleGrant(models.Model):
+    """One permission (menu or action) a role grants; names come from the registry."""
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="grants")
+    permission = models.CharField(max_length=100, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["role", "permission"], name="uniq_role_permission")]
+
+    def __str__(self) -> str:
+        return f"{self.role.code} → {self.permission}"
+
+
+class RoleAssignmentQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(ended_at__isnull=True, role__is_active=True)
+
+
+class RoleAssignment(models.Model):
+    """A user holds a role at an org with a data scope, until the assignment is ended.
+
+    Ended assignments are kept (not deleted) so that "who could do what, when" stays answerable.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="assignments")
+    org = models.ForeignKey("org.Org", on_delete=models.PROTECT, related_name="role_assignments")
+    scope = models.CharField(_("data scope"), max_length=10, choices=SCOPE_CHOICES)
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    end_reason = models.CharField(_("end reason"), max_length=200, blank=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "org"],
+                condition=Q(ended_at__isnull=True),
+                name="uniq_current_role_assignment",
+            )
+        ]
+        indexes = [models.Index(fields=["user", "ended_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.role} @ {self.org} ({self.get_scope_display()})"

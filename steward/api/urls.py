@@ -1,0 +1,18 @@
+"""/api/v1/: the standard interfaces for external systems (PLT-11)."""
+
+from rest_framework.routers import DefaultRouter
+
+from steward.access.api.views import RoleAssignmentViewSet, RoleViewSet
+from steward.basedata.api.views import CodeTableViewSet, SystemParameterViewSet
+from steward.org.api.views import EmployeeViewSet, OrgViewSet
+
+router = DefaultRouter()
+router.register("orgs", OrgViewSet)
+router.register("employees", EmployeeViewSet)
+router.register("roles", RoleViewSet)
+router.register("role-assignments", RoleAssignmentViewSet)
+router.register("code-tables", CodeTableViewSet)
+router.register("parameters", SystemParameterViewSet)
+
+app_name = "api"
+urlpatterns = router.urls

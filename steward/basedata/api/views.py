@@ -1,0 +1,70 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from steward.basedata import services
+from steward.basedata.api.serializers import (
+    CodeItemsReplaceSerializer,
+    CodeTableSerializer,
+    SystemParameterSerializer,
+)
+from steward.basedata.models import CodeTable, SystemParameter
+from steward.core.api import ScopedModelViewSet
+
+
+class CodeTableViewSet(ScopedModelViewSet):
+    """Code tables with their items; `GET ?code=risk_level` finds one by code."""
+
+    queryset = CodeTable.objects.all()
+    serializer_class = CodeTableSerializer
+    permission_base = "basedata.codetable"
+    filterset_fields = ["code", "is_system"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def required_permission_for(self, request):
+        if self.action in ("create", "update", "partial_update", "items"):
+            return "basedata.codetable:change"
+        return "basedata.codetable:view"
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("items")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.save_code_table(self.request.user, CodeTable(**serializer.validated_data))
+
+    def perform_update(self, serializer):
+        table = serializer.instance
+        for field, value in serializer.validated_data.items():
+            if field != "code":
+                setattr(table, field, value)
+        serializer.instance = services.save_code_table(self.request.user, table)
+
+    @extend_schema(request=CodeItemsReplaceSerializer, responses=CodeTableSerializer)
+    @action(detail=True, methods=["put"])
+    def items(self, request, pk=None):
+        """Replace the table's items; codes left out are deactivated."""
+        table = self.get_object()
+        payload = CodeItemsReplaceSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.save_code_items(request.user, table, payload.validated_data["items"])
+        table = self.get_queryset().get(pk=table.pk)
+        return Response(CodeTableSerializer(table).data)
+
+
+class SystemParameterViewSet(ScopedModelViewSet):
+    """Typed system parameters; only `value` can be written, and it is validated by type and range."""
+
+    queryset = SystemParameter.objects.all()
+    serializer_class = SystemParameterSerializer
+    permission_base = "basedata.parameter"
+    filterset_fields = ["key", "group"]
+    http_method_names = ["get", "put", "patch", "head", "options"]
+
+    def required_permission_for(self, request):
+        if self.action in ("update", "partial_update"):
+            return "basedata.parameter:change"
+        return "basedata.parameter:view"
+
+    def perform_update(self, serializer):
+        value = serializer.validated_data.get("value", serializer.instance.value)
+        serializer.instance = services.set_parameter(self.request.user, serializer.instance.key, value)

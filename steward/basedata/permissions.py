@@ -1,0 +1,32 @@
+from django.utils.translation import gettext_lazy as _
+
+from steward.access.registry import MenuItem, Permission, registry
+
+GROUP = _("Base data and parameters")
+
+registry.add_permissions(
+    Permission("basedata.codetable:view", _("View code tables"), GROUP, kind="menu", scoped=False),
+    Permission("basedata.codetable:change", _("Edit code tables"), GROUP, scoped=False),
+    Permission("basedata.parameter:view", _("View system parameters"), GROUP, kind="menu", scoped=False),
+    Permission("basedata.parameter:change", _("Edit system parameters and refresh the cache"), GROUP, scoped=False),
+)
+registry.add_menu(
+    MenuItem(
+        "codetables",
+        _("Code tables"),
+        "basedata:codetable_list",
+        "basedata.codetable:view",
+        _("Administration"),
+        "list-details",
+        920,
+    ),
+    MenuItem(
+        "parameters",
+        _("System parameters"),
+        "basedata:parameter_list",
+        "basedata.parameter:view",
+        _("Administration"),
+        "adjustments",
+        930,
+    ),
+)

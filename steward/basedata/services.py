@@ -1,0 +1,163 @@
+"""Reading and changing code tables and parameters — PLT-06.
+
+Services elsewhere read through `parameter()` and `code_items()`; both are cached and the
+cache is dropped whenever an administrator saves (or presses "refresh cache"). Without
+Redis each process keeps its own copy for at most CACHE_SECONDS.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from steward.access.services import require_permission
+from steward.basedata.defaults import CODE_TABLES, PARAMETERS
+from steward.basedata.models import CodeItem, CodeTable, SystemParameter, parse_parameter
+from steward.core.errors import DomainError
+
+CACHE_SECONDS = 60
+PARAMETERS_KEY = "steward:parameters"
+CODES_KEY = "steward:codes:{}"
+
+
+def _load_parameters() -> dict:
+    values = {}
+    for key, value_type, value, default in SystemParameter.objects.values_list("key", "value_type", "value", "default"):
+        values[key] = parse_parameter(value_type, value if value != "" else default)
+    return values
+
+
+def parameter(key: str):
+    """The typed current value of a system parameter."""
+    values = cache.get(PARAMETERS_KEY)
+    if values is None or key not in values:
+        values = _load_parameters()
+        cache.set(PARAMETERS_KEY, values, CACHE_SECONDS)
+    if key not in values:
+        spec = next((p for p in PARAMETERS if p.key == key), None)
+        if spec is None:
+            raise KeyError(f"Unknown system parameter {key!r}")
+        return parse_parameter(spec.value_type, spec.default)
+    return values[key]
+
+
+def code_items(table_code: str) -> list[tuple[str, str, str]]:
+    """Active (code, Chinese label, English label) entries of a code table, in order."""
+    key = CODES_KEY.format(table_code)
+    items = cache.get(key)
+    if items is None:
+        items = list(
+            CodeItem.objects.filter(table__code=table_code, is_active=True)
+            .order_by("sort_order", "code")
+            .values_list("code", "label", "label_en")
+        )
+        cache.set(key, items, CACHE_SECONDS)
+    return items
+
+
+def code_choices(table_code: str, blank: bool = True) -> list[tuple[str, str]]:
+    english = (translation.get_language() or "").startswith("en")
+    choices = [(code, (label_en or label) if english else label) for code, label, label_en in code_items(table_code)]
+    return ([("", "---------")] if blank else []) + choices
+
+
+def code_label(table_code: str, code: str) -> str:
+    return dict(code_choices(table_code, blank=False)).get(code, code)
+
+
+def refresh_cache(actor=None) -> None:
+    """Drop every cached parameter and code table (the "refresh system cache" button)."""
+    if actor is not None:
+        require_permission(actor, "basedata.parameter:change")
+    cache.delete(PARAMETERS_KEY)
+    cache.delete_many([CODES_KEY.format(code) for code in CodeTable.objects.values_list("code", flat=True)])
+
+
+@transaction.atomic
+def set_parameter(actor, key: str, raw_value: str) -> SystemParameter:
+    require_permission(actor, "basedata.parameter:change")
+    param = SystemParameter.objects.select_for_update().filter(key=key).first()
+    if param is None:
+        raise DomainError(_("Unknown system parameter %(key)s.") % {"key": key}, field="key")
+    param.value = raw_value.strip()
+    param.full_clean()
+    param.save()
+    transaction.on_commit(lambda: cache.delete(PARAMETERS_KEY))
+    return param
+
+
+@transaction.atomic
+def save_code_table(actor, table: CodeTable) -> CodeTable:
+    require_permission(actor, "basedata.codetable:change")
+    table.full_clean()
+    table.save()
+    return table
+
+
+@transaction.atomic
+def save_code_items(actor, table: CodeTable, items: list[dict]) -> list[CodeItem]:
+    """Replace the table's items with `items` (dicts of code, label, label_en, sort_order, is_active).
+
+    Codes that disappear are deactivated, not deleted, because stored records still use them.
+    """
+    require_permission(actor, "basedata.codetable:change")
+    seen: set[str] = set()
+    for index, item in enumerate(items, start=1):
+        code = (item.get("code") or "").strip()
+        if not code:
+            raise DomainError(_("Row %(row)s: the code is empty.") % {"row": index}, field="code")
+        if code in seen:
+            raise DomainError(
+                _("Row %(row)s: the code %(code)s appears twice.") % {"row": index, "code": code}, field="code"
+            )
+        if not (item.get("label") or "").strip():
+            raise DomainError(_("Row %(row)s: the Chinese label is empty.") % {"row": index}, field="label")
+        seen.add(code)
+    saved = []
+    for index, item in enumerate(items, start=1):
+        obj, _created = CodeItem.objects.update_or_create(
+            table=table,
+            code=item["code"].strip(),
+            defaults={
+                "label": item["label"].strip(),
+                "label_en": (item.get("label_en") or "").strip(),
+                "sort_order": item.get("sort_order") or index,
+                "is_active": item.get("is_active", True),
+            },
+        )
+        saved.append(obj)
+    table.items.exclude(code__in=seen).update(is_active=False)
+    transaction.on_commit(lambda: cache.delete(CODES_KEY.format(table.code)))
+    return saved
+
+
+def sync_declared_defaults(**kwargs) -> None:
+    """Create declared code tables, items and parameters that are missing (post_migrate)."""
+    for spec in PARAMETERS:
+        SystemParameter.objects.get_or_create(
+            key=spec.key,
+            defaults={
+                "value_type": spec.value_type,
+                "value": spec.default,
+                "default": spec.default,
+                "label": spec.label,
+                "label_en": spec.label_en,
+                "group": spec.group,
+                "min_value": spec.min_value,
+                "max_value": spec.max_value,
+            },
+        )
+    for spec in CODE_TABLES:
+        table, created = CodeTable.objects.get_or_create(
+            code=spec.code, defaults={"name": spec.name, "name_en": spec.name_en, "is_system": True}
+        )
+        if created:
+            CodeItem.objects.bulk_create(
+                [
+                    CodeItem(table=table, code=code, label=label, label_en=label_en, sort_order=i)
+                    for i, (code, label, label_en) in enumerate(spec.items, start=1)
+                ]
+            )
+    cache.delete(PARAMETERS_KEY)

@@ -1,0 +1,35 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from steward.basedata.models import CodeTable, SystemParameter
+from steward.core.tables import StewardTable
+
+
+class CodeTableTable(StewardTable):
+    code = tables.Column(linkify=True, verbose_name=_("code"))
+    display_name = tables.Column(verbose_name=_("name"), order_by=("name",))
+    item_count = tables.Column(verbose_name=_("active items"))
+    required_columns = ("code",)
+
+    class Meta(StewardTable.Meta):
+        model = CodeTable
+        fields = ("code", "display_name", "item_count", "is_system", "updated_at")
+
+
+class ParameterTable(StewardTable):
+    key = tables.Column(linkify=True, verbose_name=_("key"))
+    label = tables.Column(verbose_name=_("label"), empty_values=())
+    required_columns = ("key",)
+
+    class Meta(StewardTable.Meta):
+        model = SystemParameter
+        fields = ("group", "key", "label", "value", "value_type", "default", "updated_at")
+
+    def render_label(self, record):
+        from django.utils import translation
+
+        if record.label_en and (translation.get_language() or "").startswith("en"):
+            return record.label_en
+        return record.label
+
+    value_label = render_label

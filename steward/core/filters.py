@@ -1,0 +1,21 @@
+"""Filter base: one FilterSet per list, shared by the page and the API."""
+
+from functools import reduce
+from operator import or_
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class StewardFilterSet(django_filters.FilterSet):
+    """Adds `q`, a quick search over `search_fields` (prefix or contains matches)."""
+
+    search_fields: tuple[str, ...] = ()
+    q = django_filters.CharFilter(method="quick_search", label=_("Search"))
+
+    def quick_search(self, queryset, name, value):
+        value = value.strip()
+        if not value or not self.search_fields:
+            return queryset
+        return queryset.filter(reduce(or_, (Q(**{field: value}) for field in self.search_fields)))

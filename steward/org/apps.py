@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgConfig(AppConfig):
+    name = "steward.org"
+    label = "org"
+    verbose_name = _("Organization")
+
+    def ready(self):
+        from steward.org import permissions  # noqa: F401  (registers menus and actions)

@@ -1,0 +1,46 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from steward.access.scope import path_range_q
+from steward.core.filters import StewardFilterSet
+from steward.org.models import Employee, Org
+
+
+class OrgFilterSet(StewardFilterSet):
+    search_fields = ("name__icontains", "code__istartswith", "address__icontains")
+    kind = django_filters.ChoiceFilter(choices=Org.Kind.choices, label=_("type"))
+    is_active = django_filters.BooleanFilter(label=_("active"))
+
+    class Meta:
+        model = Org
+        fields = ["q", "kind", "is_active"]
+
+
+class BranchFilterSet(OrgFilterSet):
+    search_fields = (
+        "name__icontains",
+        "code__istartswith",
+        "address__icontains",
+        "phone__icontains",
+        "business_hours__icontains",
+    )
+
+
+class EmployeeFilterSet(StewardFilterSet):
+    search_fields = ("name__istartswith", "employee_no__istartswith")
+    org = django_filters.ModelChoiceFilter(
+        queryset=Org.objects.all(), method="in_org_subtree", label=_("org (and below)")
+    )
+    status = django_filters.ChoiceFilter(choices=Employee.Status.choices, label=_("status"))
+
+    class Meta:
+        model = Employee
+        fields = ["q", "org", "status", "position", "level", "tier"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if request is not None:
+            self.filters["org"].queryset = Org.objects.visible_to(request.user, "org.employee:view")
+
+    def in_org_subtree(self, queryset, name, value):
+        return queryset.filter(org__in=Org.objects.filter(path_range_q("path", value.path)).values("pk"))

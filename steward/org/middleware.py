@@ -1,0 +1,34 @@
+from django.utils import timezone
+
+from steward.org.models import UserSession
+
+TOUCH_EVERY_SECONDS = 60
+
+
+class SessionActivityMiddleware:
+    """Keeps UserSession current (online users, PLT-02) with at most one write a minute per session."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        if user is not None and user.is_authenticated and session is not None and session.session_key:
+            now = timezone.now()
+            last = session.get("_steward_seen")
+            if last is None or now.timestamp() - last > TOUCH_EVERY_SECONDS:
+                forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+                ip = forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")
+                UserSession.objects.update_or_create(
+                    session_key=session.session_key,
+                    defaults={
+                        "user": user,
+                        "last_seen": now,
+                        "ip_address": ip or None,
+                        "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
+                    },
+                )
+                session["_steward_seen"] = now.timestamp()
+        return response

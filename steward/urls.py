@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+
+from steward.core import views_shell
+from steward.core.auth_views import LoginView
+
+handler403 = "steward.core.views_shell.permission_denied"
+handler404 = "steward.core.views_shell.page_not_found"
+
+urlpatterns = [
+    path("", views_shell.home, name="home"),
+    path("login/", LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", views_shell.set_language, name="set_language"),
+    path("preferences/columns/", views_shell.save_columns, name="save_columns"),
+    path("org/", include("steward.org.urls")),
+    path("access/", include("steward.access.urls")),
+    path("basedata/", include("steward.basedata.urls")),
+    path("api/v1/", include("steward.api.urls")),
+    path("api/v1/auth/token/", obtain_auth_token, name="api_token"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("django-admin/", admin.site.urls),
+]
