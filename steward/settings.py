@@ -5,6 +5,7 @@ DEBUG=1 is the developer/demo mode; without it the settings are production-grade
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -27,7 +28,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-TESTING = env_bool("STEWARD_TESTING", False)
+# pytest is imported before the settings whenever the test suite runs.
+TESTING = env_bool("STEWARD_TESTING", "pytest" in sys.modules)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -150,6 +152,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "steward" / "static"]
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

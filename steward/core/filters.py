@@ -14,6 +14,12 @@ class StewardFilterSet(django_filters.FilterSet):
     search_fields: tuple[str, ...] = ()
     q = django_filters.CharFilter(method="quick_search", label=_("Search"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            css = "form-select" if hasattr(field, "choices") else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
     def quick_search(self, queryset, name, value):
         value = value.strip()
         if not value or not self.search_fields:

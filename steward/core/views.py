@@ -152,10 +152,8 @@ class ServiceFormView(PermissionRequiredMixin, ScopedObjectMixin, View):
     def render(self, form, instance, status=200):
         context = {"form": form, "object": instance, "title": self.get_title(instance)}
         context.update(self.extra_context(instance))
-        template = (
-            "core/form_partial.html" if self.request.htmx and "_validate" in self.request.POST else self.template_name
-        )
-        return TemplateResponse(self.request, template, context, status=status)
+        # htmx requests get the whole page too and pick out #form-wrapper (hx-select).
+        return TemplateResponse(self.request, self.template_name, context, status=status)
 
     def get_title(self, instance) -> str:
         return self.title or (str(instance) if instance else "")

@@ -1,6 +1,7 @@
 """Pages of the shell itself: home, language switch, column preferences, error pages."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
@@ -42,7 +43,7 @@ def set_language(request):
         httponly=False,
     )
     if request.user.is_authenticated and request.user.language != language:
-        type(request.user).objects.filter(pk=request.user.pk).update(language=language)
+        get_user_model().objects.filter(pk=request.user.pk).update(language=language)
     return response
 
 
@@ -57,7 +58,7 @@ def save_columns(request):
     user = request.user
     preferences = dict(user.ui_preferences or {})
     preferences.setdefault("columns", {})[key] = columns
-    type(user).objects.filter(pk=user.pk).update(ui_preferences=preferences)
+    get_user_model().objects.filter(pk=user.pk).update(ui_preferences=preferences)
     response = HttpResponse(status=204)
     response["HX-Refresh"] = "true"
     return response

@@ -8,4 +8,4 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organization")
 
     def ready(self):
-        from steward.org import permissions  # noqa: F401  (registers menus and actions)
+        from steward.org import home, permissions  # noqa: F401  (registers menus, actions, widgets)

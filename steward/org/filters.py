@@ -2,6 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from steward.access.scope import path_range_q
+from steward.basedata.services import code_choices
 from steward.core.filters import StewardFilterSet
 from steward.org.models import Employee, Org
 
@@ -32,6 +33,9 @@ class EmployeeFilterSet(StewardFilterSet):
         queryset=Org.objects.all(), method="in_org_subtree", label=_("org (and below)")
     )
     status = django_filters.ChoiceFilter(choices=Employee.Status.choices, label=_("status"))
+    position = django_filters.ChoiceFilter(label=_("position"))
+    level = django_filters.ChoiceFilter(label=_("level"))
+    tier = django_filters.ChoiceFilter(label=_("tier"))
 
     class Meta:
         model = Employee
@@ -39,6 +43,8 @@ class EmployeeFilterSet(StewardFilterSet):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
+        for name, table in (("position", "employee_position"), ("level", "employee_level"), ("tier", "employee_tier")):
+            self.filters[name].extra["choices"] = code_choices(table, blank=False)
         if request is not None:
             self.filters["org"].queryset = Org.objects.visible_to(request.user, "org.employee:view")
 
