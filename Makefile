@@ -32,7 +32,7 @@ steward/static/vendor/.installed: package.json package-lock.json scripts/copy_ve
 	touch $@
 
 messages: venv
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 
 ## make translations: refresh the zh-Hans catalogue from the source (then translate the new entries).
 translations: venv

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 from steward.access import services as access_services
 from steward.access.models import RoleAssignment
 from steward.access.services import has_permission
+from steward.basedata.services import code_label
 from steward.core.views import ObjectActionView, ObjectDetailView, ObjectListView, ServiceFormView
 from steward.org import services
 from steward.org.filters import BranchFilterSet, EmployeeFilterSet, OrgFilterSet
@@ -149,6 +150,9 @@ class EmployeeDetailView(ObjectDetailView):
             else None,
             "move_form": EmployeeMoveForm(user=user) if has_permission(user, "org.employee:change") else None,
             "statuses": Employee.Status.choices,
+            "position_label": code_label("employee_position", obj.position),
+            "level_label": code_label("employee_level", obj.level),
+            "tier_label": code_label("employee_tier", obj.tier),
         }
 
 
