@@ -26,7 +26,7 @@ ROLE_TEMPLATES = [
         "Relationship manager",
         SCOPE_OWN,
         ("org.org:view", "org.employee:view"),
-        "Looks after their own customers; sees their own record and org.",
+        "维护本人名下客户；可查看本人记录及所属机构。",
     ),
     RoleTemplate(
         "team_lead",
@@ -34,7 +34,7 @@ ROLE_TEMPLATES = [
         "Team lead",
         SCOPE_TEAM,
         ("org.org:view", "org.employee:view", "org.employee:export", "org.employee:online", "access.assignment:view"),
-        "Leads a team of RMs; sees the team's records and aggregates.",
+        "带领客户经理团队；可查看本团队的记录与汇总。",
     ),
     RoleTemplate(
         "branch_manager",
@@ -56,7 +56,7 @@ ROLE_TEMPLATES = [
             "access.assignment:change",
             "access.role:view",
         ),
-        "Runs a branch and everything under it.",
+        "管理本行及其全部下级机构。",
     ),
     RoleTemplate(
         "marketing_manager",
@@ -71,7 +71,7 @@ ROLE_TEMPLATES = [
             "basedata.codetable:view",
             "basedata.parameter:view",
         ),
-        "Plans campaigns for the orgs under their anchor.",
+        "为所辖机构策划营销活动。",
     ),
     RoleTemplate(
         "compliance_auditor",
@@ -90,7 +90,7 @@ ROLE_TEMPLATES = [
             "basedata.parameter:view",
             "core.api:docs",
         ),
-        "Reads everything, changes nothing.",
+        "可查看全部数据，不能修改。",
     ),
     RoleTemplate(
         "system_admin",
@@ -98,7 +98,7 @@ ROLE_TEMPLATES = [
         "System administrator",
         SCOPE_ALL,
         "*",
-        "Configures the system: orgs, staff, roles, code tables, parameters.",
+        "配置系统：机构、员工、角色、码表与参数。",
     ),
 ]
 

@@ -156,7 +156,8 @@ class ServiceFormView(PermissionRequiredMixin, ScopedObjectMixin, View):
         return TemplateResponse(self.request, self.template_name, context, status=status)
 
     def get_title(self, instance) -> str:
-        return self.title or (str(instance) if instance else "")
+        # A new record is titled by the view ("New role"); an existing one by its name.
+        return str(instance) if instance else str(self.title)
 
     def extra_context(self, instance) -> dict:
         return {}
