@@ -14,11 +14,17 @@ class StewardFilterSet(django_filters.FilterSet):
     search_fields: tuple[str, ...] = ()
     q = django_filters.CharFilter(method="quick_search", label=_("Search"))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            css = "form-select" if hasattr(field, "choices") else "form-control"
-            field.widget.attrs.setdefault("class", css)
+    @property
+    def form(self):
+        # Styled lazily: subclasses narrow querysets and choices in __init__ after super(),
+        # and django-filter builds (and caches) the form on first access.
+        form = super().form
+        if not getattr(self, "_styled", False):
+            for field in form.fields.values():
+                css = "form-select" if hasattr(field, "choices") else "form-control"
+                field.widget.attrs.setdefault("class", css)
+            self._styled = True
+        return form
 
     def quick_search(self, queryset, name, value):
         value = value.strip()

@@ -26,3 +26,41 @@ class StewardTable(tables.Table):
                 self.columns.show(column.name)
             else:
                 self.columns.hide(column.name)
+
+
+class CodeLabelColumn(tables.Column):
+    """Shows a code-table code as its label in the reader's language; one lookup per table, not per cell."""
+
+    def __init__(self, table_code: str, *args, **kwargs):
+        self.table_code = table_code
+        self._labels: dict[str, str] | None = None
+        super().__init__(*args, **kwargs)
+
+    def label_for(self, value) -> str:
+        if self._labels is None:
+            from steward.basedata.services import code_choices
+
+            self._labels = dict(code_choices(self.table_code, blank=False))
+        return self._labels.get(value, value)
+
+    def render(self, value):
+        return self.label_for(value)
+
+    def value(self, value):
+        return self.label_for(value)
+
+
+class LocalDateTimeColumn(tables.Column):
+    """A date-time in the business time zone, formatted without a template per cell."""
+
+    def __init__(self, *args, fmt: str = "Y-m-d H:i", **kwargs):
+        self.fmt = fmt
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        from django.utils import dateformat, timezone
+
+        return dateformat.format(timezone.localtime(value), self.fmt)
+
+    def value(self, value):
+        return self.render(value) if value else ""

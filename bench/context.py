@@ -1,0 +1,170 @@
+"""What a scenario works with: logged-in clients, the bank's facts, and ``measure()``.
+
+Server time is the wall-clock time of one in-process ``Client`` call — URL resolution, every
+middleware, the view, the queries and template rendering — without network or browser.
+Queries are counted with ``CaptureQueriesContext`` on every timed run; a count that changes
+between runs of the same request is reported (and makes the command exit non-zero).
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import statistics
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+# The test client's default host ("testserver") is not in ALLOWED_HOSTS outside the test runner.
+CLIENT_DEFAULTS = {"HTTP_HOST": "localhost", "REMOTE_ADDR": "127.0.0.1", "HTTP_USER_AGENT": "steward-bench"}
+
+
+class BenchError(Exception):
+    """A scenario's precondition failed (wrong status, wrong row count …); the run is invalid."""
+
+
+@dataclass
+class Measurement:
+    name: str
+    median_ms: float
+    min_ms: float
+    max_ms: float
+    p95_ms: float
+    queries: int  # the most frequent count over the timed runs; see queries_constant
+    queries_constant: bool
+    query_counts: list[int]  # distinct counts seen, when not constant
+    runs: int
+    response_bytes: int  # size of the last response body
+    ratio_to: str | None = None
+    ratio: float | None = None
+    note: str = ""
+    samples_ms: list[float] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        for key in ("median_ms", "min_ms", "max_ms", "p95_ms"):
+            data[key] = round(data[key], 3)
+        data["samples_ms"] = [round(value, 3) for value in self.samples_ms]
+        if self.ratio is not None:
+            data["ratio"] = round(self.ratio, 3)
+        return data
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile (p95 of 30 runs is the 29th smallest)."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[rank - 1]
+
+
+@dataclass
+class BankFacts:
+    size: Any  # bench.sizes.BenchSize
+    password: str
+    orgs: int
+    employees: int
+    role_assignments: int
+    build_seconds: float
+    logins: dict[str, str]  # employee_no -> role
+
+
+class ScenarioContext:
+    def __init__(self, bank: BankFacts, runs: int, warmup: int, verbose: bool = True):
+        self.bank = bank
+        self.runs = runs
+        self.warmup = warmup
+        self.verbose = verbose
+        self.measurements: list[Measurement] = []
+        self.notes: list[str] = []
+
+    # --- helpers -------------------------------------------------------------------------
+    def anonymous_client(self) -> Client:
+        return Client(**CLIENT_DEFAULTS)
+
+    def client(self, employee_no: str) -> Client:
+        """A client logged in through the real login form as a demo login ("admin", "branch", "rm" …)."""
+        client = self.anonymous_client()
+        response = client.post("/login/", {"username": employee_no, "password": self.bank.password})
+        self.check(response.status_code == 302, f"login as {employee_no!r} returned {response.status_code}, not 302")
+        return client
+
+    def check(self, condition: bool, message: str) -> None:
+        if not condition:
+            raise BenchError(message)
+
+    def note(self, text: str) -> None:
+        """A line for the report under the table (facts the reader needs, e.g. rows visible)."""
+        self.notes.append(text)
+
+    # --- measuring -----------------------------------------------------------------------
+    def measure(
+        self,
+        name: str,
+        call: Callable[[Any], Any],
+        *,
+        setup: Callable[[], Any] | None = None,
+        expect_status: int | tuple[int, ...] = 200,
+        ratio_to: str | None = None,
+        note: str = "",
+    ) -> Measurement:
+        """Time `call(setup())` `warmup + runs` times; only `call` is timed, only `runs` are kept.
+
+        `call` does one request through a test client and returns the response. `setup`
+        (optional, untimed) prepares what each call needs, e.g. a fresh anonymous client.
+        `ratio_to` names an earlier measurement of this scenario to report median/median against.
+        """
+        statuses = (expect_status,) if isinstance(expect_status, int) else tuple(expect_status)
+
+        def once():
+            state = setup() if setup is not None else None
+            with CaptureQueriesContext(connection) as captured:
+                start = time.perf_counter()
+                response = call(state)
+                elapsed = (time.perf_counter() - start) * 1000
+            status = getattr(response, "status_code", None)
+            self.check(status in statuses, f"{name}: status {status}, expected {statuses}")
+            return elapsed, len(captured), len(getattr(response, "content", b""))
+
+        for _ in range(self.warmup):
+            once()
+        gc.collect()
+        samples, counts = [], []
+        for _ in range(self.runs):
+            elapsed, queries, size = once()
+            samples.append(elapsed)
+            counts.append(queries)
+        distinct = sorted(set(counts))
+        measurement = Measurement(
+            name=name,
+            median_ms=statistics.median(samples),
+            min_ms=min(samples),
+            max_ms=max(samples),
+            p95_ms=percentile(samples, 0.95),
+            queries=Counter(counts).most_common(1)[0][0],
+            queries_constant=len(distinct) == 1,
+            query_counts=distinct if len(distinct) > 1 else [],
+            runs=self.runs,
+            response_bytes=size,
+            note=note,
+            samples_ms=samples,
+        )
+        if ratio_to is not None:
+            base = next((m for m in self.measurements if m.name == ratio_to), None)
+            self.check(base is not None, f"{name}: ratio_to names no earlier measurement {ratio_to!r}")
+            measurement.ratio_to = ratio_to
+            measurement.ratio = measurement.median_ms / base.median_ms
+        self.measurements.append(measurement)
+        if self.verbose:
+            flag = "" if measurement.queries_constant else f"  (query count VARIES: {distinct})"
+            print(
+                f"  {name:<46} median {measurement.median_ms:8.2f} ms  "
+                f"p95 {measurement.p95_ms:8.2f} ms  {measurement.queries:3d} queries{flag}",
+                flush=True,
+            )
+        return measurement
