@@ -192,6 +192,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["steward.core.drf.ApiDocsPermission"],
     "ENUM_NAME_OVERRIDES": {"DataScopeEnum": "steward.access.models.SCOPE_CHOICES"},
 }
 

@@ -51,6 +51,7 @@ class CodeItemsForm(StewardForm):
                     "label_en": parts[2] if len(parts) > 2 else "",
                     "sort_order": len(parsed) + 1,
                     "is_active": True,
+                    "row": number,  # errors name the line the user sees, blank lines included
                 }
             )
         return parsed

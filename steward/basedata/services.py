@@ -98,22 +98,24 @@ def save_code_table(actor, table: CodeTable) -> CodeTable:
 
 @transaction.atomic
 def save_code_items(actor, table: CodeTable, items: list[dict]) -> list[CodeItem]:
-    """Replace the table's items with `items` (dicts of code, label, label_en, sort_order, is_active).
+    """Replace the table's items with `items` (dicts of code, label, label_en, sort_order, is_active,
+    and optionally row: the line the item came from, used in error messages).
 
     Codes that disappear are deactivated, not deleted, because stored records still use them.
     """
     require_permission(actor, "basedata.codetable:change")
     seen: set[str] = set()
     for index, item in enumerate(items, start=1):
+        row = item.get("row", index)  # the editor's own line number when the items came from one
         code = (item.get("code") or "").strip()
         if not code:
-            raise DomainError(_("Row %(row)s: the code is empty.") % {"row": index}, field="code")
+            raise DomainError(_("Row %(row)s: the code is empty.") % {"row": row}, field="code")
         if code in seen:
             raise DomainError(
-                _("Row %(row)s: the code %(code)s appears twice.") % {"row": index, "code": code}, field="code"
+                _("Row %(row)s: the code %(code)s appears twice.") % {"row": row, "code": code}, field="code"
             )
         if not (item.get("label") or "").strip():
-            raise DomainError(_("Row %(row)s: the Chinese label is empty.") % {"row": index}, field="label")
+            raise DomainError(_("Row %(row)s: the Chinese label is empty.") % {"row": row}, field="label")
         seen.add(code)
     saved = []
     for index, item in enumerate(items, start=1):

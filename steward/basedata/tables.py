@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from steward.basedata.models import CodeTable, SystemParameter
@@ -17,13 +18,27 @@ class CodeTableTable(StewardTable):
 
 
 class ParameterTable(StewardTable):
-    key = tables.Column(linkify=True, verbose_name=_("key"))
+    key = tables.Column(verbose_name=_("key"))
     label = tables.Column(verbose_name=_("label"), empty_values=())
     required_columns = ("key",)
+    _can_change = None
 
     class Meta(StewardTable.Meta):
         model = SystemParameter
         fields = ("group", "key", "label", "value", "value_type", "default", "updated_at")
+
+    def render_key(self, value, record):
+        # Only editors get a link to the edit page; viewers read the list.
+        if self._can_change is None:
+            from steward.access.services import has_permission
+
+            self._can_change = bool(self.request) and has_permission(self.request.user, "basedata.parameter:change")
+        if self._can_change:
+            return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+        return value
+
+    def value_key(self, value):
+        return value
 
     def render_label(self, record):
         from django.utils import translation

@@ -24,3 +24,10 @@ class RegistryPermission(permissions.BasePermission):
             return True
         name = resolver(request)
         return name is not None and has_permission(request.user, name)
+
+
+class ApiDocsPermission(permissions.BasePermission):
+    """The OpenAPI schema and interactive docs need the registered `core.api:docs` permission."""
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and has_permission(request.user, "core.api:docs"))

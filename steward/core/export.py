@@ -12,7 +12,9 @@ from openpyxl import Workbook
 def table_to_xlsx(table, title: str, user) -> HttpResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(title)[:31] or "export")
-    rows = iter(table.as_values())
+    # The columns the user chose to see, not every column the table defines.
+    hidden = [column.name for column in table.columns.iterall() if not column.visible]
+    rows = iter(table.as_values(exclude_columns=hidden))
     header = next(rows, [])
     sheet.append([str(cell) for cell in header])
     for row in rows:

@@ -10,9 +10,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
@@ -93,7 +95,14 @@ class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
             if not self.export_permission or not has_permission(request.user, self.export_permission):
                 raise PermissionDenied(_("You do not have permission to export this list."))
             return table_to_xlsx(table, self.title, request.user)
-        RequestConfig(request, paginate={"per_page": self.page_size(request)}).configure(table)
+        # RequestConfig would take ?per_page= straight from the request, past MAX_PAGE_SIZE: paginate here.
+        RequestConfig(request, paginate=False).configure(table)
+        try:
+            table.paginate(page=request.GET.get(table.prefixed_page_field, 1), per_page=self.page_size(request))
+        except PageNotAnInteger:
+            table.page = table.paginator.page(1)
+        except EmptyPage:
+            table.page = table.paginator.page(table.paginator.num_pages)
         context = {
             "title": self.title,
             "table": table,
@@ -206,7 +215,8 @@ class ObjectActionView(PermissionRequiredMixin, ScopedObjectMixin, View):
         else:
             if message:
                 messages.success(request, message)
-        url = request.POST.get("next") or obj.get_absolute_url()
-        if not url.startswith("/"):
-            raise Http404
+        url = request.POST.get("next", "")
+        # Only a path on this site: "//host/…" and "/\\host" start with "/" yet lead elsewhere.
+        if not (url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None)):
+            url = obj.get_absolute_url()
         return HttpResponseRedirect(url)

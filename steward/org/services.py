@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from steward.access.scope import path_range_q
 from steward.access.services import end_all_assignments, require_permission, require_visible
+from steward.basedata.services import code_items
 from steward.core.errors import DomainError
 from steward.org.models import Employee, GradeChange, Org, UserSession, path_segment
 
@@ -118,6 +119,22 @@ EMPLOYEE_FIELDS = [
 ]
 
 
+def _require_code(table_code: str, value: str, field: str) -> None:
+    """Position, level and tier come from code tables: the API may not store what the page cannot offer."""
+    if value and value not in {code for code, _label, _label_en in code_items(table_code)}:
+        raise DomainError(_("%(value)s is not a valid choice.") % {"value": value}, field=field)
+
+
+def _require_strong_password(employee: Employee, password: str) -> None:
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate_password(password, user=employee)
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages), field="password") from None
+
+
 @transaction.atomic
 def create_employee(actor, *, employee_no: str, org: Org, password: str | None = None, **fields) -> Employee:
     require_permission(actor, "org.employee:add")
@@ -127,8 +144,10 @@ def create_employee(actor, *, employee_no: str, org: Org, password: str | None =
         raise DomainError(_("The org %(org)s is inactive.") % {"org": org}, field="org")
     if fields.get("is_staff") and not actor.is_superuser:
         raise DomainError(_("Only a superuser can grant Django admin access."), field="is_staff")
+    _require_code("employee_position", fields.get("position", ""), "position")
     employee = Employee(employee_no=employee_no, org=org, **fields)
     if password:
+        _require_strong_password(employee, password)
         employee.set_password(password)
     else:
         employee.set_unusable_password()
@@ -145,6 +164,8 @@ def update_employee(actor, employee: Employee, **fields) -> Employee:
             raise DomainError(_("Field %(field)s cannot be changed here.") % {"field": name}, field=name)
         if name == "is_staff" and value != employee.is_staff and not actor.is_superuser:
             raise DomainError(_("Only a superuser can grant Django admin access."), field="is_staff")
+        if name == "position" and value != employee.position:
+            _require_code("employee_position", value, "position")
         setattr(employee, name, value)
     employee.full_clean(exclude=["password"])
     employee.save()
@@ -157,6 +178,8 @@ def change_grade(
 ) -> GradeChange:
     """Promote or demote an employee (层级/级别); the change is kept as history."""
     require_visible(actor, "org.employee:grade", employee)
+    _require_code("employee_level", level, "level")
+    _require_code("employee_tier", tier, "tier")
     employee = Employee.objects.select_for_update().get(pk=employee.pk)
     if level == employee.level and tier == employee.tier:
         raise DomainError(_("The new level and tier are the same as the current ones."), field="level")
@@ -175,10 +198,13 @@ def change_grade(
 
 
 def end_sessions(employee: Employee) -> int:
-    """Log the employee out everywhere, at once."""
+    """Log the employee out everywhere, at once — browser sessions and API tokens alike."""
+    from rest_framework.authtoken.models import Token
+
     keys = list(UserSession.objects.filter(user=employee).values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
     UserSession.objects.filter(user=employee).delete()
+    Token.objects.filter(user=employee).delete()
     return len(keys)
 
 

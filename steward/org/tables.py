@@ -1,16 +1,17 @@
 import django_tables2 as tables
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from steward.basedata.services import code_label
-from steward.core.tables import StewardTable
+from steward.core.tables import CodeLabelColumn, LocalDateTimeColumn, StewardTable
 from steward.org.models import Employee, Org, UserSession
 
 
 class OrgTable(StewardTable):
-    name = tables.Column(linkify=True, verbose_name=_("name"))
+    name = tables.Column(verbose_name=_("name"))  # render_name draws the (indented) link
     parent = tables.Column(verbose_name=_("parent org"))
     required_columns = ("name",)
+    _visible_ids = None
 
     class Meta(StewardTable.Meta):
         model = Org
@@ -18,11 +19,20 @@ class OrgTable(StewardTable):
         order_by = ("path",)
 
     def render_name(self, value, record):
-        indent = "&nbsp;" * 4 * record.depth
-        return format_html('{}<a href="{}">{}</a>', format_html(indent), record.get_absolute_url(), value)
+        indent = mark_safe("&nbsp;" * 4 * record.depth)  # a constant, never user input
+        return format_html('{}<a href="{}">{}</a>', indent, record.get_absolute_url(), value)
 
     def value_name(self, value, record):
         return value
+
+    def render_parent(self, value, record):
+        # The parent of a scope's top org lies outside the scope: its name is not shown.
+        if self._visible_ids is None:
+            user = self.request.user if self.request else None
+            self._visible_ids = set(Org.objects.visible_to(user, "org.org:view").values_list("pk", flat=True))
+        return value.name if record.parent_id in self._visible_ids else "—"
+
+    value_parent = render_parent
 
 
 class BranchTable(StewardTable):
@@ -37,6 +47,10 @@ class BranchTable(StewardTable):
 class EmployeeTable(StewardTable):
     employee_no = tables.Column(linkify=True, verbose_name=_("employee number"))
     org = tables.Column(verbose_name=_("org"), order_by=("org__path",))
+    position = CodeLabelColumn("employee_position", verbose_name=_("position"))
+    level = CodeLabelColumn("employee_level", verbose_name=_("level"))
+    tier = CodeLabelColumn("employee_tier", verbose_name=_("tier"))
+    last_login = LocalDateTimeColumn(verbose_name=_("last login"))
     required_columns = ("employee_no",)
 
     class Meta(StewardTable.Meta):
@@ -53,19 +67,6 @@ class EmployeeTable(StewardTable):
             "mobile",
             "last_login",
         )
-
-    def render_position(self, value):
-        return code_label("employee_position", value)
-
-    def render_level(self, value):
-        return code_label("employee_level", value)
-
-    def render_tier(self, value):
-        return code_label("employee_tier", value)
-
-    value_position = render_position
-    value_level = render_level
-    value_tier = render_tier
 
 
 class OnlineUserTable(StewardTable):

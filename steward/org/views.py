@@ -49,7 +49,7 @@ class OrgDetailView(ObjectDetailView):
     def extra_context(self, request, obj):
         user = request.user
         return {
-            "ancestors": obj.ancestors(),
+            "ancestors": obj.ancestors().filter(pk__in=Org.objects.visible_to(user, "org.org:view").values("pk")),
             "children": Org.objects.visible_to(user, "org.org:view").filter(parent=obj),
             "employee_count": Employee.objects.visible_to(user, "org.employee:view")
             .filter(org__in=obj.subtree().values("pk"))
