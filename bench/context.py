@@ -123,6 +123,8 @@ class ScenarioContext:
 
         def once():
             state = setup() if setup is not None else None
+            # The query log is a bounded deque: once full, CaptureQueriesContext counts 0. Start empty.
+            connection.queries_log.clear()
             with CaptureQueriesContext(connection) as captured:
                 start = time.perf_counter()
                 response = call(state)

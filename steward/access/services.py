@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from steward.access.models import Role, RoleAssignment, RoleGrant
 from steward.access.registry import registry
 from steward.access.scope import SCOPE_ALL, Grant
+from steward.audit.services import log_bulk
 from steward.core.errors import DomainError
+from steward.core.services import service
 
 _CACHE_ATTR = "_steward_grants"
 
@@ -82,7 +83,7 @@ def validate_permission_names(names) -> list[str]:
     return sorted(set(names))
 
 
-@transaction.atomic
+@service
 def save_role(actor, role: Role, permission_names) -> Role:
     """Create or update a role and set exactly the permissions it grants."""
     require_permission(actor, "access.role:change")
@@ -95,7 +96,7 @@ def save_role(actor, role: Role, permission_names) -> Role:
     return role
 
 
-@transaction.atomic
+@service
 def assign_role(actor, user, role: Role, org, scope: str) -> RoleAssignment:
     """Give `user` the `role` at `org` with a data scope. The actor must reach that org."""
     from steward.org.models import Org
@@ -114,7 +115,7 @@ def assign_role(actor, user, role: Role, org, scope: str) -> RoleAssignment:
     return assignment
 
 
-@transaction.atomic
+@service
 def end_assignment(actor, assignment: RoleAssignment, reason: str = "") -> RoleAssignment:
     require_permission(actor, "access.assignment:change")
     if assignment.ended_at is None:
@@ -128,8 +129,12 @@ def end_assignment(actor, assignment: RoleAssignment, reason: str = "") -> RoleA
 
 def end_all_assignments(user, actor=None, reason: str = "", now=None) -> int:
     """Authority ends with the role: used when an employee leaves or moves (PLT-03)."""
-    count = RoleAssignment.objects.filter(user=user, ended_at__isnull=True).update(
+    current = RoleAssignment.objects.filter(user=user, ended_at__isnull=True)
+    ids = list(current.values_list("pk", flat=True))
+    count = current.update(
         ended_at=now or timezone.now(), ended_by=actor if getattr(actor, "pk", None) else None, end_reason=reason
     )
+    if ids:
+        log_bulk("access.assignments_ended", RoleAssignment, ids, actor=actor, message=f"{user}: {reason}")
     forget_grants(user)
     return count

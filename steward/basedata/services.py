@@ -16,6 +16,7 @@ from steward.access.services import require_permission
 from steward.basedata.defaults import CODE_TABLES, PARAMETERS
 from steward.basedata.models import CodeItem, CodeTable, SystemParameter, parse_parameter
 from steward.core.errors import DomainError
+from steward.core.services import service
 
 CACHE_SECONDS = 60
 PARAMETERS_KEY = "steward:parameters"
@@ -75,7 +76,7 @@ def refresh_cache(actor=None) -> None:
     cache.delete_many([CODES_KEY.format(code) for code in CodeTable.objects.values_list("code", flat=True)])
 
 
-@transaction.atomic
+@service
 def set_parameter(actor, key: str, raw_value: str) -> SystemParameter:
     require_permission(actor, "basedata.parameter:change")
     param = SystemParameter.objects.select_for_update().filter(key=key).first()
@@ -88,7 +89,7 @@ def set_parameter(actor, key: str, raw_value: str) -> SystemParameter:
     return param
 
 
-@transaction.atomic
+@service
 def save_code_table(actor, table: CodeTable) -> CodeTable:
     require_permission(actor, "basedata.codetable:change")
     table.full_clean()
@@ -96,7 +97,7 @@ def save_code_table(actor, table: CodeTable) -> CodeTable:
     return table
 
 
-@transaction.atomic
+@service
 def save_code_items(actor, table: CodeTable, items: list[dict]) -> list[CodeItem]:
     """Replace the table's items with `items` (dicts of code, label, label_en, sort_order, is_active,
     and optionally row: the line the item came from, used in error messages).

@@ -34,6 +34,35 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
             return f"{self.permission_base}:view" if request.method in permissions.SAFE_METHODS else None
         return f"{self.permission_base}:{suffix}"
 
+    def unmask_requested(self) -> bool:
+        """``?unmask=1``: plain personal data for holders of privacy.pii:unmask; audited per record."""
+        request = getattr(self, "request", None)
+        if request is None or request.query_params.get("unmask") not in ("1", "true"):
+            return False
+        from steward.privacy.services import can_unmask
+
+        if not can_unmask(request.user):
+            raise exceptions.PermissionDenied("Unmasking personal data needs the privacy.pii:unmask permission.")
+        return True
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["unmask"] = self.unmask_requested()
+        return context
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        instances = args[0] if args else None
+        if instances is not None and serializer.context.get("unmask") and "data" not in kwargs:
+            from steward.privacy.services import pii_fields, record_unmasked_read
+
+            model = self.queryset.model
+            fields = pii_fields(model)
+            if fields:
+                objects = instances if isinstance(instances, (list, tuple)) else [instances]
+                record_unmasked_read(self.request.user, model, [o.pk for o in objects], fields, "API read")
+        return serializer
+
     def get_queryset(self):
         model = self.queryset.model
         name = self.required_permission_for(self.request) or f"{self.permission_base}:view"
@@ -55,4 +84,8 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(getattr(exc, "message_dict", None) or {"non_field_errors": exc.messages})
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, exceptions.PermissionDenied) and context.get("request") is not None:
+        from steward.core.views_shell import record_denial
+
+        record_denial(context["request"], exc.detail)
     return drf_exception_handler(exc, context)

@@ -65,7 +65,15 @@ def save_columns(request):
 
 
 def permission_denied(request, exception=None):
+    record_denial(request, exception)
     return render(request, "403.html", {"message": str(exception or "")}, status=403)
+
+
+def record_denial(request, exception=None) -> None:
+    """Every refused request is in the audit trail: who tried what, where."""
+    from steward.audit.services import log_event
+
+    log_event("auth.permission_denied", message=f"{request.method} {request.path}: {exception or ''}"[:500])
 
 
 def page_not_found(request, exception=None):

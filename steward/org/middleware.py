@@ -1,5 +1,6 @@
 from django.utils import timezone
 
+from steward.core.requests import client_ip
 from steward.org.models import UserSession
 
 TOUCH_EVERY_SECONDS = 60
@@ -19,8 +20,7 @@ class SessionActivityMiddleware:
             now = timezone.now()
             last = session.get("_steward_seen")
             if last is None or now.timestamp() - last > TOUCH_EVERY_SECONDS:
-                forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-                ip = forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")
+                ip = client_ip(request)
                 UserSession.objects.update_or_create(
                     session_key=session.session_key,
                     defaults={

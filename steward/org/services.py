@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.sessions.models import Session
-from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
@@ -13,8 +12,10 @@ from django.utils.translation import gettext as _
 
 from steward.access.scope import path_range_q
 from steward.access.services import end_all_assignments, require_permission, require_visible
+from steward.audit.services import log_bulk, log_event
 from steward.basedata.services import code_items
 from steward.core.errors import DomainError
+from steward.core.services import service
 from steward.org.models import Employee, GradeChange, Org, UserSession, path_segment
 
 ORG_FIELDS = ["code", "name", "kind", "address", "phone", "business_hours", "latitude", "longitude"]
@@ -31,7 +32,7 @@ def _require_parent_in_scope(actor, parent: Org | None, permission: str) -> None
     require_visible(actor, permission, parent)
 
 
-@transaction.atomic
+@service
 def create_org(actor, *, parent: Org | None, **fields) -> Org:
     """Add an org under `parent` (which must be inside the actor's scope)."""
     require_permission(actor, "org.org:add")
@@ -47,7 +48,7 @@ def create_org(actor, *, parent: Org | None, **fields) -> Org:
     return org
 
 
-@transaction.atomic
+@service
 def update_org(actor, org: Org, **fields) -> Org:
     """Rename an org or edit its branch details (the position in the tree moves with move_org)."""
     require_visible(actor, "org.org:change", org)
@@ -60,7 +61,7 @@ def update_org(actor, org: Org, **fields) -> Org:
     return org
 
 
-@transaction.atomic
+@service
 def move_org(actor, org: Org, new_parent: Org) -> Org:
     """Re-parent `org`; its whole subtree moves with it, in one set-based UPDATE."""
     require_visible(actor, "org.org:change", org)
@@ -76,6 +77,9 @@ def move_org(actor, org: Org, new_parent: Org) -> Org:
     old_path = org.path
     new_path = new_parent.path + path_segment(org.pk)
     depth_delta = new_parent.depth + 1 - org.depth
+    moved_ids = list(Org.objects.filter(path_range_q("path", old_path)).values_list("pk", flat=True))
+    log_event("org.moved", org, actor=actor, changes={"parent": [str(org.parent), str(new_parent)]})
+    log_bulk("org.subtree_moved", Org, moved_ids, actor=actor, message=f"{org} → {new_parent}")
     Org.objects.filter(path_range_q("path", old_path)).update(
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
         depth=F("depth") + depth_delta,
@@ -85,7 +89,7 @@ def move_org(actor, org: Org, new_parent: Org) -> Org:
     return org
 
 
-@transaction.atomic
+@service
 def set_org_active(actor, org: Org, active: bool) -> Org:
     """Deactivate an org and its subtree (refused while staff still work there), or reactivate one."""
     require_visible(actor, "org.org:change", org)
@@ -93,6 +97,7 @@ def set_org_active(actor, org: Org, active: bool) -> Org:
         if org.parent and not org.parent.is_active:
             raise DomainError(_("Reactivate the parent org %(org)s first.") % {"org": org.parent})
         Org.objects.filter(pk=org.pk).update(is_active=True)
+        log_event("org.reactivated", org, actor=actor)
     else:
         subtree = org.subtree()
         staff = Employee.objects.filter(org__in=subtree.values("pk")).exclude(status=Employee.Status.LEFT)
@@ -102,7 +107,9 @@ def set_org_active(actor, org: Org, active: bool) -> Org:
                 _("%(org)s still has %(count)s active employees in it or below it; move them first.")
                 % {"org": org, "count": count}
             )
+        ids = list(subtree.filter(is_active=True).values_list("pk", flat=True))
         subtree.update(is_active=False)
+        log_bulk("org.deactivated", Org, ids, actor=actor, message=str(org))
     org.refresh_from_db()
     return org
 
@@ -112,6 +119,7 @@ EMPLOYEE_FIELDS = [
     "position",
     "allocation_weight",
     "mobile",
+    "id_number",
     "email",
     "hired_on",
     "language",
@@ -135,7 +143,7 @@ def _require_strong_password(employee: Employee, password: str) -> None:
         raise DomainError(" ".join(error.messages), field="password") from None
 
 
-@transaction.atomic
+@service
 def create_employee(actor, *, employee_no: str, org: Org, password: str | None = None, **fields) -> Employee:
     require_permission(actor, "org.employee:add")
     if not Org.objects.visible_to(actor, "org.employee:add").filter(pk=org.pk).exists():
@@ -156,7 +164,7 @@ def create_employee(actor, *, employee_no: str, org: Org, password: str | None =
     return employee
 
 
-@transaction.atomic
+@service
 def update_employee(actor, employee: Employee, **fields) -> Employee:
     require_visible(actor, "org.employee:change", employee)
     for name, value in fields.items():
@@ -172,7 +180,7 @@ def update_employee(actor, employee: Employee, **fields) -> Employee:
     return employee
 
 
-@transaction.atomic
+@service
 def change_grade(
     actor, employee: Employee, *, level: str, tier: str, note: str = "", effective_on: dt.date | None = None
 ) -> GradeChange:
@@ -194,6 +202,13 @@ def change_grade(
         changed_by=actor,
     )
     Employee.objects.filter(pk=employee.pk).update(level=level, tier=tier)
+    log_event(
+        "employee.grade_changed",
+        employee,
+        actor=actor,
+        changes={"level": [change.from_level, level], "tier": [change.from_tier, tier]},
+        message=note,
+    )
     return change
 
 
@@ -205,10 +220,11 @@ def end_sessions(employee: Employee) -> int:
     Session.objects.filter(session_key__in=keys).delete()
     UserSession.objects.filter(user=employee).delete()
     Token.objects.filter(user=employee).delete()
+    log_event("employee.sessions_ended", employee, message=f"{len(keys)} sessions")
     return len(keys)
 
 
-@transaction.atomic
+@service
 def set_employee_status(actor, employee: Employee, status: str, now=None) -> Employee:
     """Active / on leave / left. Leaving revokes every role and ends every session at once."""
     require_visible(actor, "org.employee:change", employee)
@@ -231,7 +247,7 @@ def set_employee_status(actor, employee: Employee, status: str, now=None) -> Emp
     return employee
 
 
-@transaction.atomic
+@service
 def move_employee(actor, employee: Employee, new_org: Org, now=None) -> Employee:
     """Transfer to another org. Roles were granted for the old post, so they end; sessions too."""
     require_visible(actor, "org.employee:change", employee)
