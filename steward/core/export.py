@@ -9,9 +9,22 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 
-def table_to_xlsx(table, title: str, user) -> HttpResponse:
+def watermark(user) -> str:
+    return _("Exported by %(user)s at %(time)s — internal use only") % {
+        "user": user,
+        "time": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def table_to_xlsx(table, title: str, user, filters=None) -> HttpResponse:
+    """The table's visible columns as .xlsx, with a watermark line; the export is audited
+    (one summary entry per batch of exported record ids)."""
+    from steward.audit.services import log_bulk
+    from steward.privacy.logging import redact
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(title)[:31] or "export")
+    sheet.append([watermark(user)])
     # The columns the user chose to see, not every column the table defines.
     hidden = [column.name for column in table.columns.iterall() if not column.visible]
     rows = iter(table.as_values(exclude_columns=hidden))
@@ -20,15 +33,17 @@ def table_to_xlsx(table, title: str, user) -> HttpResponse:
     for row in rows:
         sheet.append(["" if cell is None else str(cell) for cell in row])
     sheet.append([])
-    # Who exported what, when: the file carries it (PLT-13 adds the watermark rules).
-    sheet.append(
-        [
-            _("Exported by %(user)s at %(time)s")
-            % {
-                "user": user,
-                "time": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
-            }
-        ]
+    sheet.append([watermark(user)])
+    model = getattr(getattr(table, "_meta", None), "model", None) or table.data.data.model
+    ids = list(table.data.data.values_list("pk", flat=True)) if hasattr(table.data.data, "values_list") else []
+    # Search terms can be phone or ID numbers: the audit message carries them masked.
+    criteria = redact(str({k: v for k, v in (filters or {}).items() if k not in ("export", "unmasked") and v}))
+    log_bulk(
+        "export",
+        model,
+        ids,
+        actor=user,
+        message=f"{title}; filters={criteria}; unmasked={bool(getattr(table, 'export_unmasked', False))}",
     )
     buffer = io.BytesIO()
     workbook.save(buffer)

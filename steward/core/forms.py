@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class StewardFormMixin:
@@ -18,7 +19,32 @@ class StewardFormMixin:
 
 
 class StewardModelForm(StewardFormMixin, forms.ModelForm):
-    pass
+    """Personal-data fields are never pre-filled in plain: the input shows the masked value as a
+    placeholder, and leaving it empty keeps the stored value."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from steward.privacy.masking import mask
+
+        self.kept_pii: set[str] = set()
+        if self.instance.pk is None:
+            return
+        for name, field in self.fields.items():
+            kind = getattr(self._meta.model._meta._forward_fields_map.get(name), "pii_kind", None)
+            stored = getattr(self.instance, name, "")
+            if kind and stored:
+                self.initial[name] = ""
+                field.required = False
+                field.widget.attrs["placeholder"] = mask(kind, stored)
+                field.help_text = _("Leave empty to keep the current value.")
+                self.kept_pii.add(name)
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.kept_pii:
+            if not cleaned.get(name):
+                cleaned[name] = getattr(self.instance, name)
+        return cleaned
 
 
 class StewardForm(StewardFormMixin, forms.Form):

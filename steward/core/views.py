@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -78,6 +78,7 @@ class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
         elif filterset is not None:
             queryset = filterset.qs
         table = self.table_class(queryset, request=request)
+        table.view_permission = self.permission  # the reveal button re-checks visibility under it
         preferences = (request.user.ui_preferences or {}).get("columns", {})
         table.apply_column_choice(preferences.get(self.table_key()))
         return filterset, table
@@ -94,7 +95,11 @@ class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
         if request.GET.get("export") == "xlsx":
             if not self.export_permission or not has_permission(request.user, self.export_permission):
                 raise PermissionDenied(_("You do not have permission to export this list."))
-            return table_to_xlsx(table, self.title, request.user)
+            # Personal data leaves masked unless the user may and asks to export it plain.
+            table.export_unmasked = request.GET.get("unmasked") == "1" and has_permission(
+                request.user, "privacy.pii:export_unmasked"
+            )
+            return table_to_xlsx(table, self.title, request.user, filters=request.GET)
         # RequestConfig would take ?per_page= straight from the request, past MAX_PAGE_SIZE: paginate here.
         RequestConfig(request, paginate=False).configure(table)
         try:
@@ -193,7 +198,8 @@ class ServiceFormView(PermissionRequiredMixin, ScopedObjectMixin, View):
                     messages.success(request, self.success_message)
                 url = self.success_url(obj)
                 if request.htmx:
-                    response = HttpResponseRedirect(url)
+                    # A 302 would be followed silently by the browser; htmx navigates on HX-Redirect.
+                    response = HttpResponse(status=204)
                     response["HX-Redirect"] = url
                     return response
                 return HttpResponseRedirect(url)

@@ -14,7 +14,9 @@ from faker import Faker
 
 from steward.access.models import RoleAssignment
 from steward.access.seed import ensure_seed_roles
+from steward.audit.services import log_bulk
 from steward.org.models import Employee, Org, path_segment
+from steward.privacy.crypto import blind_index
 
 DEMO_PASSWORD = "Steward@2026"
 
@@ -115,6 +117,9 @@ def build_bank(
             tier=rng.choice(TIERS),
             allocation_weight=rng.choice([1, 1, 2, 3]),
             mobile=fake.phone_number(),
+            id_number=(id_number := fake.ssn()),
+            # bulk_create skips the pre_save hook that fills the blind index
+            id_number_index=blind_index("id_number", id_number),
             password=hashed,
             hired_on=fake.date_between(start_date="-15y", end_date="-30d"),
         )
@@ -172,6 +177,8 @@ def build_bank(
         ],
         batch_size=500,
     )
+    log_bulk("create", Employee, [e.pk for e in saved.values()], message="demo bank")
+    log_bulk("create", RoleAssignment, list(RoleAssignment.objects.values_list("pk", flat=True)), message="demo bank")
     return logins
 
 

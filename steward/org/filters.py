@@ -1,3 +1,5 @@
+import re
+
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
@@ -5,6 +7,7 @@ from steward.access.scope import path_range_q
 from steward.basedata.services import code_choices
 from steward.core.filters import StewardFilterSet
 from steward.org.models import Employee, Org
+from steward.privacy.crypto import blind_index
 
 
 class OrgFilterSet(StewardFilterSet):
@@ -27,8 +30,11 @@ class BranchFilterSet(OrgFilterSet):
     )
 
 
+ID_NUMBER_RE = re.compile(r"^\d{17}[\dXx]$|^\d{15}$")
+
+
 class EmployeeFilterSet(StewardFilterSet):
-    search_fields = ("name__istartswith", "employee_no__istartswith")
+    search_fields = ("name__istartswith", "employee_no__istartswith", "mobile__startswith")
     org = django_filters.ModelChoiceFilter(
         queryset=Org.objects.all(), method="in_org_subtree", label=_("org (and below)")
     )
@@ -47,6 +53,12 @@ class EmployeeFilterSet(StewardFilterSet):
             self.filters[name].extra["choices"] = code_choices(table, blank=False)
         if request is not None:
             self.filters["org"].queryset = Org.objects.visible_to(request.user, "org.employee:view")
+
+    def quick_search(self, queryset, name, value):
+        # An ID number is matched exactly through its blind index; it is never stored in plain.
+        if ID_NUMBER_RE.match(value.strip()):
+            return queryset.filter(id_number_index=blind_index("id_number", value))
+        return super().quick_search(queryset, name, value)
 
     def in_org_subtree(self, queryset, name, value):
         return queryset.filter(org__in=Org.objects.filter(path_range_q("path", value.path)).values("pk"))

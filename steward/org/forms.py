@@ -53,6 +53,7 @@ class EmployeeForm(StewardModelForm):
             "position",
             "allocation_weight",
             "mobile",
+            "id_number",
             "email",
             "hired_on",
             "language",

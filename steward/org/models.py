@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from steward.access.scope import SCOPE_OWN, SCOPE_SUBTREE, SCOPE_TEAM, ScopedManager, ScopedQuerySet, path_range_q
 from steward.core.models import TimeStampedModel
+from steward.privacy.fields import EncryptedPiiField, PiiCharField, PiiEmailField
 
 PATH_SEGMENT_WIDTH = 6  # room for a million orgs per path segment
 
@@ -123,8 +124,10 @@ class Employee(AbstractBaseUser, PermissionsMixin, TimeStampedModel):
         _("allocation weight"), default=1, help_text=_("Relative share in weighted allocation; 0 receives nothing.")
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    mobile = models.CharField(_("mobile"), max_length=20, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
+    mobile = PiiCharField(_("mobile"), max_length=20, blank=True, pii_kind="mobile")
+    email = PiiEmailField(_("e-mail"), blank=True, pii_kind="email")
+    id_number = EncryptedPiiField(_("ID number"), pii_kind="id_number", index_field="id_number_index")
+    id_number_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     hired_on = models.DateField(_("hired on"), null=True, blank=True)
     left_at = models.DateTimeField(_("left at"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
@@ -182,6 +185,8 @@ class GradeChange(models.Model):
 
 class UserSession(models.Model):
     """Which sessions belong to whom, so leaving ends them all and admins see who is online."""
+
+    audit_ignore = True  # touched every minute; logins and logouts are audited as events
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="web_sessions")
     session_key = models.CharField(max_length=40, unique=True)

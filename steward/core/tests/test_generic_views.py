@@ -26,7 +26,8 @@ def exported_rows(response):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    header, body = rows[0], [row for row in rows[1:] if row and row[1] is not None]
+    assert rows[0][0].startswith("Exported by ")  # the watermark heads the sheet
+    header, body = rows[1], [row for row in rows[2:] if row and row[1] is not None]
     return header, body
 
 
@@ -134,3 +135,20 @@ def test_a_record_button_never_redirects_to_another_site(bank, manager_client, t
     assert response.status_code == 302
     assert (location.scheme, location.netloc) == ("", "")
     assert Employee.objects.get(pk=bank.north_rm.pk).status == Employee.Status.ON_LEAVE
+
+
+def test_a_form_saved_through_htmx_navigates_to_the_record(bank, client):
+    from steward.testing import grant
+
+    grant(bank.north_manager, "org.org:view", "org.org:change", scope="subtree")
+    client.force_login(bank.north_manager)
+
+    response = client.post(
+        f"/org/orgs/{bank.north_sub.pk}/edit/",
+        {"code": "N1", "name": "新名字", "kind": "sub_branch"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    # htmx only navigates on HX-Redirect of a response it sees; a 302 would be followed silently.
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == f"/org/orgs/{bank.north_sub.pk}/"

@@ -4,6 +4,7 @@ Each runs manage.py in a subprocess, which does not import pytest: STEWARD_TESTI
 load the production settings rather than the test ones.
 """
 
+import base64
 import os
 import secrets
 import subprocess
@@ -33,7 +34,17 @@ def production_env():
         "STEWARD_TESTING": "0",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "crm.example.com",
+        "STEWARD_PII_KEYS": "k1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "STEWARD_BLIND_INDEX_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
     }
+
+
+def test_production_without_personal_data_keys_fails_the_deploy_check(tmp_path):
+    env = production_env()
+    del env["STEWARD_PII_KEYS"]
+    result = manage("check", "--deploy", tmp_path=tmp_path, **env)
+    assert result.returncode != 0
+    assert "STEWARD_PII_KEYS is not set" in result.stdout + result.stderr
 
 
 def test_the_production_settings_pass_check_deploy_without_a_single_warning(tmp_path):

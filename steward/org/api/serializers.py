@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from steward.org.models import Employee, GradeChange, Org
+from steward.privacy.serializers import PiiMaskingSerializerMixin
 
 
 class OrgSerializer(serializers.ModelSerializer):
@@ -49,7 +50,7 @@ class GradeChangeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EmployeeSerializer(serializers.ModelSerializer):
+class EmployeeSerializer(PiiMaskingSerializerMixin, serializers.ModelSerializer):
     org = serializers.PrimaryKeyRelatedField(queryset=Org.objects.all())
     org_name = serializers.CharField(source="org.name", read_only=True)
     password = serializers.CharField(write_only=True, required=False, allow_blank=True)
@@ -68,6 +69,7 @@ class EmployeeSerializer(serializers.ModelSerializer):
             "allocation_weight",
             "status",
             "mobile",
+            "id_number",
             "email",
             "hired_on",
             "left_at",

@@ -87,7 +87,7 @@ def test_rm_outside_branch_sees_no_employee_of_it_in_list_api_search_export_or_c
     export = client.get("/org/employees/", {"export": "xlsx"})
     assert export.status_code == 200
     sheet = load_workbook(io.BytesIO(export.content)).active
-    exported = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True) if row and row[1]]
+    exported = [row[0] for row in sheet.iter_rows(min_row=3, values_only=True) if row and row[1]]
     assert set(exported) == mine
     assert not outsiders & set(exported)
     assert len(exported) == len(mine)
@@ -160,7 +160,7 @@ def test_an_outsider_sees_no_org_of_another_branch_in_the_tree_page_or_api(bank,
     tree = client.get("/org/orgs/").content.decode()
     api_codes = {row["code"] for row in api.get("/api/v1/orgs/").json()["results"]}
     export = load_workbook(io.BytesIO(client.get("/org/orgs/", {"export": "xlsx"}).content)).active
-    exported = {row[0] for row in export.iter_rows(min_row=2, values_only=True) if row and row[1]}
+    exported = {row[0] for row in export.iter_rows(min_row=3, values_only=True) if row and row[1]}
 
     assert "北方" not in tree
     assert set(re.findall(r'<a href="/org/orgs/(\d+)/">', tree)) == {

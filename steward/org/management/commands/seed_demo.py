@@ -21,6 +21,7 @@ class Command(BaseCommand):
         else:
             size = BankSize(options["branches"], options["sub_branches"], options["teams"], options["rms"])
             logins = build_bank(size, seed=options["seed"])
+            self.seed_apps()
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo bank built: {Org.objects.count()} orgs, "
@@ -28,6 +29,24 @@ class Command(BaseCommand):
                 )
             )
         self.print_logins(logins)
+
+    def seed_apps(self):
+        """Each app adds its own demo data through `steward.<app>.demo.seed_demo_<app>()`."""
+        from importlib import import_module
+
+        from django.apps import apps
+
+        for config in apps.get_app_configs():
+            if not config.name.startswith("steward.") or config.label == "org":
+                continue
+            try:
+                module = import_module(f"{config.name}.demo")
+            except ModuleNotFoundError:
+                continue
+            seeder = getattr(module, f"seed_demo_{config.label}", None)
+            if seeder is not None:
+                created = seeder()
+                self.stdout.write(f"  {config.verbose_name}: {created} demo records")
 
     def print_logins(self, logins):
         from steward.access.models import RoleAssignment
