@@ -15,7 +15,7 @@ class RoleForm(StewardModelForm):
 
     class Meta:
         model = Role
-        fields = ["code", "name", "name_en", "description", "default_scope", "is_active"]
+        fields = ["code", "name", "name_en", "description", "default_scope", "is_active", "require_second_factor"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):

@@ -27,6 +27,12 @@ class Role(BilingualNameModel, TimeStampedModel):
         _("default data scope"), max_length=10, choices=SCOPE_CHOICES, default=scope.SCOPE_OWN
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Holders must confirm each login with a one-time code from an authenticator app (issue 3, point 6).
+    require_second_factor = models.BooleanField(
+        _("require a second factor at login"),
+        default=False,
+        help_text=_("Holders of this role enter a 6-digit code from an authenticator app after their password."),
+    )
 
     objects = ScopedManager()
 

@@ -60,7 +60,10 @@ class ScopedQuerySet(models.QuerySet):
         for grant in grants:
             if grant.scope == SCOPE_ALL:
                 return self
-            condition |= scope_condition(model, user, grant)
+            part = scope_condition(model, user, grant)
+            if not part:  # an empty Q() means every row (bank-wide configuration such as roles)
+                return self
+            condition |= part
         return self.filter(condition)
 
 

@@ -1,7 +1,9 @@
 """The six roles a new bank starts with (PLT-03). Administrators change them freely afterwards."""
 
 from dataclasses import dataclass
+from importlib import import_module
 
+from django.apps import apps
 from django.db import transaction
 
 from steward.access.models import Role, RoleGrant
@@ -103,10 +105,26 @@ ROLE_TEMPLATES = [
 ]
 
 
+def app_seed_grants() -> dict[str, set[str]]:
+    """What each app adds to the template roles: ``SEED_ROLE_PERMISSIONS`` in its permissions.py."""
+    grants: dict[str, set[str]] = {}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("steward."):
+            continue
+        try:
+            module = import_module(f"{config.name}.permissions")
+        except ModuleNotFoundError:
+            continue
+        for role_code, names in getattr(module, "SEED_ROLE_PERMISSIONS", {}).items():
+            grants.setdefault(role_code, set()).update(names)
+    return grants
+
+
 @transaction.atomic
 def ensure_seed_roles() -> dict[str, Role]:
     """Create the template roles that are missing; existing roles keep their edited grants."""
     roles = {}
+    extra = app_seed_grants()
     for template in ROLE_TEMPLATES:
         role, created = Role.objects.get_or_create(
             code=template.code,
@@ -118,7 +136,10 @@ def ensure_seed_roles() -> dict[str, Role]:
             },
         )
         if created:
-            names = list(registry.permissions) if template.permissions == "*" else template.permissions
+            if template.permissions == "*":
+                names = list(registry.permissions)
+            else:
+                names = sorted(set(template.permissions) | extra.get(template.code, set()))
             RoleGrant.objects.bulk_create([RoleGrant(role=role, permission=name) for name in names])
         roles[template.code] = role
     return roles

@@ -12,7 +12,17 @@ class RoleSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Role
-        fields = ["id", "code", "name", "name_en", "description", "default_scope", "is_active", "permissions"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "name_en",
+            "description",
+            "default_scope",
+            "is_active",
+            "require_second_factor",
+            "permissions",
+        ]
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

@@ -89,3 +89,18 @@ def test_a_subtree_scope_follows_its_anchor_org_when_the_org_moves(bank):
     services.forget_grants(bank.north_manager)
 
     assert visible_numbers(bank.north_manager) == {"NRM", "NRM2"}
+
+
+def test_bank_wide_configuration_is_visible_under_any_scope_of_its_permission(bank):
+    """Roles and parameters belong to no org: a subtree-scoped holder sees all of them."""
+    from steward.access.models import Role
+    from steward.basedata.models import SystemParameter
+
+    grant(bank.north_manager, "access.role:view", "basedata.parameter:view", scope="subtree", org=bank.north)
+
+    assert Role.objects.visible_to(bank.north_manager, "access.role:view").count() == Role.objects.count()
+    assert (
+        SystemParameter.objects.visible_to(bank.north_manager, "basedata.parameter:view").count()
+        == SystemParameter.objects.count()
+        > 0
+    )
