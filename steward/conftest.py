@@ -6,10 +6,14 @@ from django.core.cache import cache
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Parameters and code tables are cached per process; a test's rolled-back edits must not leak."""
+    """Parameters and code tables are cached per process; a test's rolled-back edits must not leak.
+    So is the key ring, which key-rotation tests change through the environment."""
+    from steward.privacy import crypto
+
     cache.clear()
     yield
     cache.clear()
+    crypto.keyring.cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ DEBUG=1 is the developer/demo mode; without it the settings are production-grade
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -58,10 +59,17 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_htmx",
     "django_celery_beat",
+    "axes",
     "steward.core",
     "steward.access",
     "steward.org",
     "steward.basedata",
+    "steward.audit",
+    "steward.privacy",
+    "steward.approvals",
+    "steward.jobs",
+    "steward.notices",
+    "steward.security",
     "steward.api",
 ]
 
@@ -73,10 +81,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "steward.audit.context.AuditContextMiddleware",
     "steward.org.middleware.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: they tell the user why they are back on the login page.
+    "steward.security.middleware.IdleSessionMiddleware",
+    "steward.security.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: it turns a lockout into the login page with its message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "steward.urls"
@@ -94,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "steward.core.context_processors.shell",
+                "steward.notices.context_processors.notice_bar",
             ],
         },
     },
@@ -118,7 +133,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.Employee"
-AUTHENTICATION_BACKENDS = ["steward.access.backends.RegistryPermissionBackend"]
+# django-axes first: it refuses a locked-out account or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "steward.security.backends.LockoutBackend",
+    "steward.access.backends.RegistryPermissionBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -127,12 +146,42 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "steward.core.validators.LettersAndDigitsValidator"},
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# The longest a session lives at all; inactivity ends it sooner (system parameter
+# "security.session_idle_minutes", enforced by steward.security.middleware.IdleSessionMiddleware).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Login lockout (django-axes; docs/security.md): after LOGIN_FAILURE_LIMIT failed logins within the
+# cool-off period, the account and the address are refused until LOGIN_COOLOFF_MINUTES have passed.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+# Each inner list is counted on its own: per account, and per client address.
+AXES_LOCKOUT_PARAMETERS = [
+    [name.strip() for name in group.split("+")] for group in env_list("LOGIN_LOCKOUT_PARAMETERS", "username,ip_address")
+]
+AXES_USERNAME_FORM_FIELD = "username"  # the employee number
+AXES_LOCKOUT_CALLABLE = "steward.core.auth_views.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+AXES_DISABLE_ACCESS_LOG = True  # logins and logouts go to the audit trail (steward.audit)
+AXES_VERBOSE = env_bool("AXES_VERBOSE", False)
+# Behind reverse proxies the client address is taken from X-Forwarded-For, counting this many proxies.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Second factor (TOTP). Secrets are encrypted with the personal-data key ring (STEWARD_PII_KEYS).
+TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "Steward")
 
 # Cache: Redis when REDIS_URL is given (shared by every process), else per-process memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -193,7 +242,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["steward.core.drf.ApiDocsPermission"],
-    "ENUM_NAME_OVERRIDES": {"DataScopeEnum": "steward.access.models.SCOPE_CHOICES"},
+    "ENUM_NAME_OVERRIDES": {
+        "DataScopeEnum": "steward.access.models.SCOPE_CHOICES",
+        "EmployeeStatusEnum": "steward.org.models.Employee.Status",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "core/table.html"
@@ -209,6 +261,8 @@ if not CELERY_BROKER_URL:
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(_queue_dir),
         "store_processed": False,
+        # Broadcast/control messages too, or kombu writes a ./control folder wherever it runs.
+        "control_folder": str(_queue_dir / "control"),
     }
 CELERY_TASK_ALWAYS_EAGER = TESTING and not env_bool("CELERY_REAL_WORKER", False)
 CELERY_TIMEZONE = TIME_ZONE

@@ -2,10 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from steward.core import views_shell
-from steward.core.auth_views import LoginView
+from steward.core.auth_views import LoginView, ObtainAuthTokenView
 
 handler403 = "steward.core.views_shell.permission_denied"
 handler404 = "steward.core.views_shell.page_not_found"
@@ -19,8 +18,14 @@ urlpatterns = [
     path("org/", include("steward.org.urls")),
     path("access/", include("steward.access.urls")),
     path("basedata/", include("steward.basedata.urls")),
+    path("audit/", include("steward.audit.urls")),
+    path("privacy/", include("steward.privacy.urls")),
+    path("approvals/", include("steward.approvals.urls")),
+    path("jobs/", include("steward.jobs.urls")),
+    path("notices/", include("steward.notices.urls")),
+    path("account/", include("steward.security.urls")),
     path("api/v1/", include("steward.api.urls")),
-    path("api/v1/auth/token/", obtain_auth_token, name="api_token"),
+    path("api/v1/auth/token/", ObtainAuthTokenView.as_view(), name="api_token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("django-admin/", admin.site.urls),

@@ -3,7 +3,10 @@
 from rest_framework.routers import DefaultRouter
 
 from steward.access.api.views import RoleAssignmentViewSet, RoleViewSet
+from steward.approvals.api.views import ApplicationViewSet
 from steward.basedata.api.views import CodeTableViewSet, SystemParameterViewSet
+from steward.jobs.api.views import JobRunViewSet, JobViewSet
+from steward.notices.api.views import MyNoticeViewSet, NoticeViewSet
 from steward.org.api.views import EmployeeViewSet, OrgViewSet
 
 router = DefaultRouter()
@@ -13,6 +16,11 @@ router.register("roles", RoleViewSet)
 router.register("role-assignments", RoleAssignmentViewSet)
 router.register("code-tables", CodeTableViewSet)
 router.register("parameters", SystemParameterViewSet)
+router.register("applications", ApplicationViewSet)
+router.register("jobs", JobViewSet)
+router.register("job-runs", JobRunViewSet)
+router.register("notices", NoticeViewSet)
+router.register("my-notices", MyNoticeViewSet, basename="my-notice")
 
 app_name = "api"
 urlpatterns = router.urls
