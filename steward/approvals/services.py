@@ -31,6 +31,7 @@ from steward.approvals.registry import ApplicationType, Step, application_types
 from steward.approvals.routing import holders, holds_for, route_step
 from steward.audit.services import log_event
 from steward.core.errors import DomainError
+from steward.core.services import service
 
 logger = logging.getLogger(__name__)
 
@@ -313,7 +314,7 @@ def approve(actor, application: Application, *, comment: str = "", step: int | N
     return application
 
 
-@transaction.atomic
+@service
 def _approve(actor, application, comment, step, now):
     application = _lock(application)
     application_type = _type_of(application)
@@ -388,7 +389,7 @@ def _approve(actor, application, comment, step, now):
     return application, None
 
 
-@transaction.atomic
+@service
 def reject(actor, application: Application, *, comment: str, step: int | None = None, now=None) -> Application:
     """Refuse the application; a reason is required so the submitter knows why."""
     require_permission(actor, HANDLE)
@@ -439,7 +440,7 @@ def forward_candidates(application: Application, actor=None):
     return Employee.objects.filter(pk__in=ids).select_related("org").order_by("org__path", "employee_no")
 
 
-@transaction.atomic
+@service
 def forward(
     actor, application: Application, *, to, comment: str = "", step: int | None = None, now=None
 ) -> Application:
@@ -489,7 +490,7 @@ def forward(
     return application
 
 
-@transaction.atomic
+@service
 def withdraw(actor, application: Application, *, comment: str = "", now=None) -> Application:
     """The submitter takes back a pending application (001 撤销本人发起的申请)."""
     require_permission(actor, SUBMIT)
@@ -526,7 +527,7 @@ def withdraw(actor, application: Application, *, comment: str = "", now=None) ->
     return application
 
 
-@transaction.atomic
+@service
 def reroute(actor, application: Application, now=None) -> Application:
     """Route the current step again from today's roles (its handlers left, moved or lost the role)."""
     require_visible(actor, REROUTE, application)

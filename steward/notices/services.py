@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from steward.access.services import require_permission, require_visible
 from steward.audit.services import log_event
 from steward.core.errors import DomainError
+from steward.core.services import service
 from steward.notices.models import Notice, NoticeRead
 from steward.org.models import Org
 
@@ -35,7 +36,7 @@ def _reaches_whole_bank(actor, permission: str) -> bool:
     return not Org.objects.exclude(pk__in=visible).exists()
 
 
-@transaction.atomic
+@service
 def save_notice(
     actor,
     notice: Notice | None,
@@ -111,7 +112,7 @@ def save_notice(
     return notice
 
 
-@transaction.atomic
+@service
 def publish_notice(actor, notice: Notice, now=None) -> Notice:
     """Make the notice visible to its audience (from `valid_from` until `valid_until`)."""
     now = now or timezone.now()
@@ -128,7 +129,7 @@ def publish_notice(actor, notice: Notice, now=None) -> Notice:
     return notice
 
 
-@transaction.atomic
+@service
 def unpublish_notice(actor, notice: Notice, now=None) -> Notice:
     """Withdraw the notice: it leaves every banner and list at once (read history is kept)."""
     require_visible(actor, "notices.notice:change", notice)
@@ -141,7 +142,7 @@ def unpublish_notice(actor, notice: Notice, now=None) -> Notice:
     return notice
 
 
-@transaction.atomic
+@service
 def delete_notice(actor, notice: Notice) -> None:
     """Delete a draft or withdrawn notice; a published one must be unpublished first."""
     require_visible(actor, "notices.notice:delete", notice)

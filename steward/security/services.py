@@ -17,7 +17,6 @@ import pyotp
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from steward.access.models import RoleAssignment
 from steward.access.services import require_visible
 from steward.audit.services import log_event
 from steward.core.errors import DomainError
+from steward.core.services import service
 from steward.security.crypto import decrypt_secret, encrypt_secret
 from steward.security.models import SecondFactor
 
@@ -93,7 +93,7 @@ def _enrolment(user, secret: str) -> Enrolment:
     return Enrolment(secret, uri)
 
 
-@transaction.atomic
+@service
 def start_enrolment(user, now=None) -> Enrolment:
     """Create (or show again) the pending secret for `user`. Refused once enrolled."""
     now = now or timezone.now()
@@ -135,7 +135,7 @@ def _matching_step(secret: str, code: str, now) -> int | None:
     return None
 
 
-@transaction.atomic
+@service
 def confirm_enrolment(user, code, now=None) -> SecondFactor:
     """Finish enrolment with a first valid code from the app; from now on login asks for a code."""
     now = now or timezone.now()
@@ -153,7 +153,7 @@ def confirm_enrolment(user, code, now=None) -> SecondFactor:
     return device
 
 
-@transaction.atomic
+@service
 def verify_code(user, code, now=None) -> bool:
     """Whether `code` is a valid, not yet used code of the user's confirmed authenticator."""
     now = now or timezone.now()
@@ -169,7 +169,7 @@ def verify_code(user, code, now=None) -> bool:
     return True
 
 
-@transaction.atomic
+@service
 def remove_own_second_factor(user, code, now=None) -> None:
     """A user who enrolled voluntarily may switch it off again, confirming with a current code."""
     now = now or timezone.now()
@@ -181,7 +181,7 @@ def remove_own_second_factor(user, code, now=None) -> None:
     log_event("security.second_factor_removed", user, actor=user, message="Second factor switched off by the user")
 
 
-@transaction.atomic
+@service
 def reset_second_factor(actor, user, now=None) -> bool:
     """An administrator clears a user's enrolment (lost phone); the user enrols again at next login."""
     require_visible(actor, "security.second_factor:reset", user)
@@ -195,7 +195,7 @@ def reset_second_factor(actor, user, now=None) -> bool:
 # --- password -------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def change_own_password(user, old_password: str, new_password: str) -> None:
     """The signed-in user changes their password; the policy (settings.AUTH_PASSWORD_VALIDATORS) applies."""
     if not user.check_password(old_password):
