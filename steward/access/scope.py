@@ -91,4 +91,4 @@ def scope_condition(model, user, grant: Grant) -> Q:
 
 
 class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):
-    pass
+    """The default manager of every scoped model: `Model.objects.visible_to(user, permission)`."""

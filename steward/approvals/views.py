@@ -5,7 +5,7 @@ Views are thin: they read through the services' querysets and call the services 
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -37,7 +37,8 @@ class ApplicationListView(ObjectListView):
     select_related = ("org", "submitter")
 
     def base_queryset(self):
-        raise NotImplementedError
+        """The inbox's own rows (mine, to approve, monitor): every concrete inbox defines this."""
+        raise ImproperlyConfigured(f"{type(self).__name__} must define base_queryset().")
 
     def get_queryset(self):
         return self.base_queryset().select_related(*self.select_related).prefetch_related("handlers")

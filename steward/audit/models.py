@@ -15,7 +15,7 @@ from steward.access.scope import ScopedManager, ScopedQuerySet
 
 
 class AppendOnlyError(Exception):
-    pass
+    """Raised by any attempt to change or remove an audit entry."""
 
 
 class AuditQuerySet(ScopedQuerySet):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -158,7 +158,8 @@ class ServiceFormView(PermissionRequiredMixin, ScopedObjectMixin, View):
         return self.form_class(data=data, instance=instance, user=self.request.user)
 
     def perform(self, form, instance):
-        raise NotImplementedError  # each concrete view calls its service here
+        """Call the service that saves `form` (every concrete view defines this)."""
+        raise ImproperlyConfigured(f"{type(self).__name__} must define perform() to call its service.")
 
     def success_url(self, obj) -> str:
         return obj.get_absolute_url()
@@ -210,7 +211,8 @@ class ObjectActionView(PermissionRequiredMixin, ScopedObjectMixin, View):
     """A POST-only button on a record (deactivate, revoke …) that calls one service."""
 
     def act(self, request, obj):
-        raise NotImplementedError  # each concrete view calls its service here
+        """Call the service behind the button and return the success message."""
+        raise ImproperlyConfigured(f"{type(self).__name__} must define act() to call its service.")
 
     def post(self, request, *args, **kwargs):
         obj = self.get_object()

@@ -54,7 +54,7 @@ class NoticeQuerySet(ScopedQuerySet):
 
 
 class NoticeManager(models.Manager.from_queryset(NoticeQuerySet)):
-    pass
+    """Scoped manager with the notice-specific queries."""
 
 
 class Notice(TimeStampedModel):

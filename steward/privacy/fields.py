@@ -27,11 +27,11 @@ class PiiFieldMixin:
 
 
 class PiiCharField(PiiFieldMixin, models.CharField):
-    pass
+    """Text that is personal data: stored as entered (searchable by prefix), shown masked."""
 
 
 class PiiEmailField(PiiFieldMixin, models.EmailField):
-    pass
+    """An e-mail address that is personal data: shown masked."""
 
 
 class EncryptedPiiField(PiiFieldMixin, models.TextField):
