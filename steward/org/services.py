@@ -240,6 +240,9 @@ def set_employee_status(actor, employee: Employee, status: str, now=None) -> Emp
         employee.save(update_fields=["status", "is_active", "left_at", "updated_at"])
         end_all_assignments(employee, actor=actor, reason=_("Employee left"), now=now)
         end_sessions(employee)
+        from steward.customers.services import reassign_customers_of_leaver
+
+        reassign_customers_of_leaver(actor, employee, now=now)
     else:
         employee.is_active = True
         employee.left_at = None

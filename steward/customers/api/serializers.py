@@ -1,0 +1,93 @@
+from django.utils import timezone
+from rest_framework import serializers
+
+from steward.customers.models import Customer, CustomerNote
+from steward.org.models import Org
+from steward.privacy.serializers import PiiMaskingSerializerMixin
+
+
+class CustomerSerializer(PiiMaskingSerializerMixin, serializers.ModelSerializer):
+    org = serializers.PrimaryKeyRelatedField(queryset=Org.objects.all())
+    owner_name = serializers.CharField(source="owner.name", read_only=True, default=None)
+    age = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Customer
+        fields = [
+            "id",
+            "cif",
+            "name",
+            "id_type",
+            "id_number",
+            "birth_date",
+            "age",
+            "gender",
+            "mobile",
+            "mobile_province",
+            "mobile_city",
+            "mobile_carrier",
+            "address",
+            "occupation",
+            "education",
+            "income_band",
+            "risk_level",
+            "risk_expires_on",
+            "kyc_status",
+            "source",
+            "status",
+            "sms_subscribed",
+            "phone_notice_subscribed",
+            "org",
+            "owner",
+            "owner_name",
+            "is_confidential",
+            "figures_as_of",
+            "aum",
+            "avg_daily_assets_month",
+            "avg_daily_assets_quarter",
+            "avg_daily_assets_year",
+            "tier",
+            "contribution_ytd",
+        ]
+        read_only_fields = [
+            "mobile_province",
+            "mobile_city",
+            "mobile_carrier",
+            "is_confidential",
+            "figures_as_of",
+            "aum",
+            "avg_daily_assets_month",
+            "avg_daily_assets_quarter",
+            "avg_daily_assets_year",
+            "tier",
+            "contribution_ytd",
+        ]
+        extra_kwargs = {"id_number": {"required": True}, "owner": {"required": False}}
+
+    def get_age(self, obj) -> int | None:
+        return obj.age_on(timezone.localdate())
+
+    def validate(self, attrs):
+        return attrs  # the customer services validate (ID checksum, mobile, code tables)
+
+    def run_validators(self, value):
+        pass  # the unique CIF check is the service's, with its message
+
+
+class CustomerNoteSerializer(serializers.ModelSerializer):
+    author_name = serializers.CharField(source="author.name", read_only=True)
+
+    class Meta:
+        model = CustomerNote
+        fields = ["id", "customer", "author", "author_name", "body", "is_private", "created_at"]
+        read_only_fields = ["customer", "author", "created_at"]
+
+
+class TransferRequestSerializer(serializers.Serializer):
+    customers = serializers.ListField(child=serializers.CharField(), allow_empty=False)
+    new_owner = serializers.CharField(help_text="Employee number of the new relationship manager")
+    reason = serializers.CharField()
+
+
+class ConfidentialSerializer(serializers.Serializer):
+    confidential = serializers.BooleanField()

@@ -1,0 +1,31 @@
+"""Code tables and parameters the customers app declares (created after `migrate` when missing)."""
+
+from steward.basedata.defaults import CODE_TABLES, PARAMETERS, CodeTableSpec, ParameterSpec
+
+INCOME_BANDS = CodeTableSpec(
+    "income_band",
+    "年收入区间",
+    "Income bands",
+    [
+        ("01", "10万元以下", "Under ¥100,000"),
+        ("02", "10万–30万元", "¥100,000–300,000"),
+        ("03", "30万–50万元", "¥300,000–500,000"),
+        ("04", "50万–100万元", "¥500,000–1,000,000"),
+        ("05", "100万元以上", "Over ¥1,000,000"),
+    ],
+)
+LEAVER_FALLBACK = ParameterSpec(
+    "customers.leaver_fallback_roles",
+    "str",
+    "team_lead,branch_manager",
+    "员工离职时客户移交的角色顺序（角色代码，逗号分隔）",
+    "Who inherits a leaver's customers: role codes in order, at their org or the nearest above",
+    "customers",
+)
+
+
+def register_defaults() -> None:
+    if not any(spec.code == INCOME_BANDS.code for spec in CODE_TABLES):
+        CODE_TABLES.append(INCOME_BANDS)
+    if not any(spec.key == LEAVER_FALLBACK.key for spec in PARAMETERS):
+        PARAMETERS.append(LEAVER_FALLBACK)

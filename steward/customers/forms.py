@@ -1,0 +1,125 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from steward.basedata.services import code_choices
+from steward.core.forms import StewardForm, StewardModelForm
+from steward.customers.models import Customer, CustomerRelation
+from steward.customers.services import CODE_FIELDS
+from steward.org.models import Employee, Org
+
+
+class CustomerForm(StewardModelForm):
+    class Meta:
+        model = Customer
+        fields = [
+            "cif",
+            "name",
+            "org",
+            "owner",
+            "id_type",
+            "id_number",
+            "birth_date",
+            "gender",
+            "mobile",
+            "address",
+            "occupation",
+            "education",
+            "income_band",
+            "risk_level",
+            "risk_expires_on",
+            "kyc_status",
+            "source",
+            "status",
+            "sms_subscribed",
+            "phone_notice_subscribed",
+        ]
+        widgets = {
+            "birth_date": forms.DateInput(attrs={"type": "date"}),
+            "risk_expires_on": forms.DateInput(attrs={"type": "date"}),
+            "id_number": forms.TextInput(),
+        }
+        help_texts = {"birth_date": _("Derived from a resident ID number."), "gender": _("Derived likewise.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, table in CODE_FIELDS.items():
+            self.fields[name] = forms.ChoiceField(
+                label=self.fields[name].label,
+                choices=code_choices(table),
+                required=name == "id_type",
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
+            if self.instance.pk:
+                self.initial[name] = getattr(self.instance, name)
+        self.fields["id_type"].initial = self.initial.get("id_type") or "01"
+        if self.instance.pk:
+            # The number, the org and the owner change through their own services (merge, transfer).
+            for name in ("cif", "org", "owner"):
+                del self.fields[name]
+        elif self.user is not None:
+            orgs = Org.objects.visible_to(self.user, "customers.customer:add") | Org.objects.filter(pk=self.user.org_id)
+            self.fields["org"].queryset = orgs
+            self.fields["owner"].queryset = Employee.objects.filter(is_active=True, org__in=orgs.values("pk"))
+            self.initial.setdefault("org", self.user.org_id)
+            self.initial.setdefault("owner", self.user.pk)
+
+    def _post_clean(self):
+        pass  # the service validates; the model's own validation would re-check the blind index too early
+
+
+class SubscriptionForm(StewardForm):
+    sms = forms.BooleanField(label=_("SMS notices"), required=False)
+    phone = forms.BooleanField(label=_("phone notices"), required=False)
+
+
+class NoteForm(StewardForm):
+    body = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    private = forms.BooleanField(label=_("Private (only I can read it)"), required=False)
+
+
+class RelationForm(StewardForm):
+    kind = forms.ChoiceField(label=_("relation"), choices=CustomerRelation.Kind.choices)
+    related_cif = forms.CharField(label=_("related customer number"), required=False, max_length=32)
+    corporate_code = forms.CharField(label=_("or company credit code"), required=False, max_length=18)
+    corporate_name = forms.CharField(label=_("company name (for a new company)"), required=False, max_length=200)
+    note = forms.CharField(label=_("note"), required=False, max_length=200)
+
+
+class TransferRequestForm(StewardForm):
+    customers = forms.CharField(
+        label=_("Customer numbers"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Separated by spaces or commas."),
+    )
+    new_owner = forms.ModelChoiceField(label=_("New relationship manager"), queryset=Employee.objects.none())
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from steward.org.models import Org as _Org
+
+        scope = _Org.objects.visible_to(self.user, "customers.customer:view").values("pk") if self.user else []
+        self.fields["new_owner"].queryset = Employee.objects.filter(is_active=True).filter(
+            org__in=scope
+        ) | Employee.objects.filter(is_active=True, org_id=getattr(self.user, "org_id", None))
+
+
+class AllocationRequestForm(StewardForm):
+    customers = forms.CharField(
+        label=_("Customer numbers"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Separated by spaces or commas."),
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ConfidentialGrantForm(StewardForm):
+    employee_no = forms.CharField(label=_("employee number"), max_length=20)
+
+
+class AssignForm(TransferRequestForm):
+    """A supervisor's direct assignment (e.g. of unassigned customers); no approval needed."""
+
+
+class CoManagerForm(StewardForm):
+    employee_no = forms.CharField(label=_("co-manager (employee number)"), max_length=20)

@@ -1,0 +1,288 @@
+"""The customer master — CUS-01, CUS-09, CUS-10, CUS-15, CUS-16.
+
+A personal customer as core banking knows it (customer number = CIF), with identity and
+contact data protected as personal financial information, its managing org and primary RM
+(管户), and the figures the daily intake derives (AUM, average daily assets, tier).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from steward.access.scope import SCOPE_OWN, ScopedQuerySet, scope_condition
+from steward.core.models import TimeStampedModel
+from steward.privacy.fields import EncryptedPiiField, PiiCharField
+
+MONEY = {"max_digits": 20, "decimal_places": 2, "default": Decimal("0.00")}
+
+
+class CustomerQuerySet(ScopedQuerySet):
+    def visible_to(self, user, permission: str):
+        """The data scope, then the confidentiality rule (CUS-10): a confidential customer is
+        visible only to its owner and to users explicitly granted access — administrators included."""
+        queryset = super().visible_to(user, permission)
+        if user is None or not getattr(user, "is_authenticated", False):
+            return queryset
+        granted = ConfidentialGrant.objects.filter(user=user).values("customer_id")
+        return queryset.filter(Q(is_confidential=False) | Q(owner=user) | Q(pk__in=granted))
+
+
+class Customer(TimeStampedModel):
+    class Gender(models.TextChoices):
+        MALE = "M", _("Male")
+        FEMALE = "F", _("Female")
+        UNKNOWN = "U", _("Unknown")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        DORMANT = "dormant", _("Dormant")
+        CLOSED = "closed", _("Closed")
+        MERGED = "merged", _("Merged into another customer")
+
+    class Kyc(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        VERIFIED = "verified", _("Verified")
+        EXPIRED = "expired", _("Expired")
+
+    cif = models.CharField(_("customer number"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100, db_index=True)
+    id_type = models.CharField(_("ID type"), max_length=10, default="01")
+    id_number = EncryptedPiiField(_("ID number"), pii_kind="id_number", index_field="id_number_index")
+    id_number_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True, db_index=True)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, default=Gender.UNKNOWN)
+    mobile = PiiCharField(_("mobile"), max_length=20, blank=True, db_index=True, pii_kind="mobile")
+    mobile_province = models.CharField(_("mobile province"), max_length=20, blank=True)
+    mobile_city = models.CharField(_("mobile city"), max_length=30, blank=True)
+    mobile_carrier = models.CharField(_("mobile carrier"), max_length=20, blank=True)
+    address = PiiCharField(_("address"), max_length=200, blank=True, pii_kind="address")
+    occupation = models.CharField(_("occupation"), max_length=10, blank=True)
+    education = models.CharField(_("education"), max_length=10, blank=True)
+    income_band = models.CharField(_("income band"), max_length=10, blank=True)
+    risk_level = models.CharField(_("risk rating"), max_length=2, blank=True, db_index=True)
+    risk_expires_on = models.DateField(_("risk rating expires on"), null=True, blank=True)
+    kyc_status = models.CharField(_("KYC status"), max_length=10, choices=Kyc.choices, default=Kyc.PENDING)
+    source = models.CharField(_("customer source"), max_length=20, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    sms_subscribed = models.BooleanField(_("SMS notices"), default=False)
+    phone_notice_subscribed = models.BooleanField(_("phone notices"), default=False)
+    org = models.ForeignKey(
+        "org.Org", verbose_name=_("managing org"), on_delete=models.PROTECT, related_name="customers"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("relationship manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_customers",
+    )
+    is_confidential = models.BooleanField(_("confidential"), default=False)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
+    )
+    # Figures derived by the daily intake (steward.holdings), as of `figures_as_of`.
+    figures_as_of = models.DateField(_("figures as of"), null=True, blank=True)
+    aum = models.DecimalField(_("AUM"), db_index=True, **MONEY)
+    aum_30_days_ago = models.DecimalField(_("AUM 30 days ago"), **MONEY)
+    avg_daily_assets_month = models.DecimalField(_("average daily assets (month)"), **MONEY)
+    avg_daily_assets_quarter = models.DecimalField(_("average daily assets (quarter)"), **MONEY)
+    avg_daily_assets_year = models.DecimalField(_("average daily assets (year)"), **MONEY)
+    tier = models.CharField(_("tier"), max_length=20, blank=True, db_index=True)
+    contribution_ytd = models.DecimalField(_("contribution this year"), **MONEY)
+    last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True)
+
+    objects = CustomerQuerySet.as_manager()
+
+    scope_org_field = "org"
+    scope_owner_field = "owner"
+
+    class Meta:
+        ordering = ["cif"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        indexes = [
+            models.Index(fields=["org", "aum"]),
+            models.Index(fields=["owner", "aum"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.cif})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("customers:customer_detail", args=[self.pk])
+
+    def age_on(self, today):
+        """Age in whole years on `today`; derived from the birth date, never stored."""
+        from steward.customers.identity import age_on
+
+        return age_on(self.birth_date, today)
+
+    @classmethod
+    def scope_q(cls, user, grant):
+        # "Own" customers are those the RM owns or co-manages (related customers, CUS-09).
+        if grant.scope == SCOPE_OWN:
+            # A sub-select, not a join: a join would repeat a customer once per co-manager.
+            return Q(owner=user) | Q(pk__in=CoManager.objects.filter(user=user).values("customer_id"))
+        return scope_condition(_Plain, user, grant)
+
+
+class _Plain:
+    """Lets Customer.scope_q fall back to the standard org/owner rules for other scopes."""
+
+    scope_org_field = "org"
+    scope_owner_field = "owner"
+
+
+class CoManager(models.Model):
+    """A co-managing RM (协管) of a customer; sees it under "related customers"."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="co_managers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="co_managed")
+    since = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["customer", "user"], name="uniq_co_manager")]
+
+
+class ConfidentialGrant(models.Model):
+    """Explicit access to a confidential customer (CUS-10)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="confidential_grants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["customer", "user"], name="uniq_confidential_grant")]
+
+
+class NoteQuerySet(models.QuerySet):
+    def readable_by(self, user):
+        """Public notes, and the reader's own private notes — never anyone else's (CUS-11)."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(Q(is_private=False) | Q(author=user))
+
+
+class CustomerNote(models.Model):
+    """A note on a customer (CUS-11): public to whoever sees the customer, or private to its author."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("note"), max_length=2000)
+    is_private = models.BooleanField(_("private"), default=False)
+    created_at = models.DateTimeField(_("written at"))
+
+    objects = NoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("customer note")
+        verbose_name_plural = _("customer notes")
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.body[:30]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("customers:customer_detail", args=[self.customer_id]) + "?tab=notes"
+
+
+class OwnershipChange(models.Model):
+    """Who moved a customer from whom to whom, when and why (CUS-09)."""
+
+    class Kind(models.TextChoices):
+        TRANSFER = "transfer", _("Transfer")
+        ALLOCATION = "allocation", _("Allocation")
+        LEAVER = "leaver", _("Owner left")
+        MANUAL = "manual", _("Assigned")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="ownership_changes")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    from_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed at"))
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    application = models.ForeignKey(
+        "approvals.Application", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("ownership change")
+        verbose_name_plural = _("ownership changes")
+
+
+class CorporateParty(TimeStampedModel):
+    """A corporate counterparty a personal customer is related to (employer, own company …)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    industry = models.CharField(_("industry"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("corporate party")
+        verbose_name_plural = _("corporate parties")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CustomerRelation(models.Model):
+    """Person ↔ person or person ↔ corporate counterparty (CUS-15)."""
+
+    class Kind(models.TextChoices):
+        SPOUSE = "spouse", _("Spouse")
+        PARENT = "parent", _("Parent")
+        CHILD = "child", _("Child")
+        SIBLING = "sibling", _("Sibling")
+        RELATIVE = "relative", _("Other relative")
+        FRIEND = "friend", _("Friend / referrer")
+        LEGAL_REP = "legal_rep", _("Legal representative of")
+        SHAREHOLDER = "shareholder", _("Shareholder of")
+        EXECUTIVE = "executive", _("Executive of")
+        EMPLOYEE = "employee", _("Employee of")
+
+    PERSON_KINDS = ("spouse", "parent", "child", "sibling", "relative", "friend")
+    CORPORATE_KINDS = ("legal_rep", "shareholder", "executive", "employee")
+    INVERSE = {"spouse": "spouse", "parent": "child", "child": "parent", "sibling": "sibling"}
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="relations")
+    kind = models.CharField(_("relation"), max_length=12, choices=Kind.choices)
+    related_customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("customer")
+    )
+    corporate = models.ForeignKey(
+        CorporateParty,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="relations",
+        verbose_name=_("corporate party"),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(related_customer__isnull=False, corporate__isnull=True)
+                | Q(related_customer__isnull=True, corporate__isnull=False),
+                name="relation_has_one_counterparty",
+            ),
+        ]

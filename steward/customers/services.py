@@ -1,0 +1,480 @@
+"""Customer services — CUS-01, CUS-09, CUS-10, CUS-11, CUS-15, CUS-16.
+
+Every rule about customers lives here; views, the API and the approvals types call these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from steward.access.services import has_permission, require_permission, require_visible
+from steward.audit.services import log_bulk, log_event
+from steward.basedata.services import code_choices, parameter
+from steward.core.errors import DomainError
+from steward.core.services import service
+from steward.customers.identity import RESIDENT_ID, parse_mobile, parse_resident_id
+from steward.customers.models import (
+    CoManager,
+    ConfidentialGrant,
+    CorporateParty,
+    Customer,
+    CustomerNote,
+    CustomerRelation,
+    OwnershipChange,
+)
+from steward.privacy.crypto import blind_index
+
+VIEW = "customers.customer:view"
+# Code-table fields of the customer master: field → code table.
+CODE_FIELDS = {
+    "id_type": "id_type",
+    "occupation": "occupation",
+    "education": "education",
+    "income_band": "income_band",
+    "risk_level": "risk_level",
+    "source": "customer_source",
+}
+EDITABLE_FIELDS = (
+    "name",
+    "id_type",
+    "id_number",
+    "birth_date",
+    "gender",
+    "mobile",
+    "address",
+    "occupation",
+    "education",
+    "income_band",
+    "risk_level",
+    "risk_expires_on",
+    "kyc_status",
+    "source",
+    "status",
+    "sms_subscribed",
+    "phone_notice_subscribed",
+)
+
+
+# ---------------------------------------------------------------- master data (CUS-01, CUS-16)
+
+
+def _apply(customer: Customer, data: dict) -> None:
+    """Validate the master data and set it, with the derived facts, on `customer`."""
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise DomainError(_("These fields cannot be set: %(names)s") % {"names": ", ".join(sorted(unknown))})
+    for name, value in data.items():
+        setattr(customer, name, value.strip() if isinstance(value, str) else value)
+    if not customer.name:
+        raise DomainError(_("Enter the customer's name."), field="name")
+    for name, table in CODE_FIELDS.items():
+        value = getattr(customer, name)
+        if value and value not in dict(code_choices(table, blank=False)):
+            label = Customer._meta.get_field(name).verbose_name
+            raise DomainError(_("“%(value)s” is not a valid %(field)s.") % {"value": value, "field": label}, field=name)
+    if not customer.id_type:
+        raise DomainError(_("Choose the ID type."), field="id_type")
+    if not customer.id_number:
+        raise DomainError(_("Enter the ID number."), field="id_number")
+    if customer.id_type == RESIDENT_ID:
+        resident = parse_resident_id(customer.id_number)
+        customer.id_number = resident.number
+        customer.birth_date = resident.birth_date
+        customer.gender = resident.gender
+    duplicate = Customer.objects.filter(id_number_index=blind_index("id_number", customer.id_number)).exclude(
+        pk=customer.pk
+    )
+    if duplicate.exclude(status=Customer.Status.MERGED).exists():
+        raise DomainError(_("A customer with this ID number already exists."), field="id_number")
+    if customer.mobile:
+        facts = parse_mobile(customer.mobile)
+        customer.mobile = facts.number
+        customer.mobile_province, customer.mobile_city, customer.mobile_carrier = (
+            facts.province,
+            facts.city,
+            facts.carrier,
+        )
+    else:
+        customer.mobile_province = customer.mobile_city = customer.mobile_carrier = ""
+    if customer.status not in Customer.Status.values:
+        raise DomainError(_("Unknown status."), field="status")
+    if customer.kyc_status not in Customer.Kyc.values:
+        raise DomainError(_("Unknown KYC status."), field="kyc_status")
+    if customer.gender not in Customer.Gender.values:
+        raise DomainError(_("Unknown gender."), field="gender")
+
+
+def _org_reachable(actor, org, permission: str) -> bool:
+    from steward.org.models import Org
+
+    if org.pk == getattr(actor, "org_id", None):
+        return True
+    return Org.objects.visible_to(actor, permission).filter(pk=org.pk).exists()
+
+
+@service
+def create_customer(actor, *, cif: str, org, owner=None, **data) -> Customer:
+    """A new personal customer at `org`; its primary RM is `owner` (may be left unassigned)."""
+    require_permission(actor, "customers.customer:add")
+    cif = (cif or "").strip()
+    if not cif:
+        raise DomainError(_("Enter the customer number."), field="cif")
+    if Customer.objects.filter(cif=cif).exists():
+        raise DomainError(_("The customer number %(cif)s is taken.") % {"cif": cif}, field="cif")
+    if not _org_reachable(actor, org, "customers.customer:add"):
+        raise DomainError(_("The org is outside your data scope."), field="org")
+    if owner is not None and not owner.is_active:
+        raise DomainError(_("%(user)s cannot own customers any more.") % {"user": owner}, field="owner")
+    customer = Customer(cif=cif, org=org, owner=owner)
+    _apply(customer, data)
+    customer.save()
+    return customer
+
+
+@service
+def update_customer(actor, customer: Customer, **data) -> Customer:
+    require_visible(actor, "customers.customer:change", customer)
+    _apply(customer, data)
+    customer.save()
+    return customer
+
+
+@service
+def set_subscriptions(actor, customer: Customer, *, sms: bool, phone: bool) -> Customer:
+    """Service subscriptions (CUS-16): SMS and phone notices."""
+    require_visible(actor, "customers.customer:change", customer)
+    customer.sms_subscribed, customer.phone_notice_subscribed = bool(sms), bool(phone)
+    customer.save(update_fields=["sms_subscribed", "phone_notice_subscribed", "updated_at"])
+    return customer
+
+
+# ---------------------------------------------------------------- confidential customers (CUS-10)
+
+
+@service
+def set_confidential(actor, customer: Customer, confidential: bool) -> Customer:
+    """Mark or unmark a customer confidential. Who marks it keeps access through an explicit grant."""
+    require_visible(actor, "customers.customer:confidential", customer)
+    if confidential and customer.owner_id != actor.pk:
+        ConfidentialGrant.objects.get_or_create(customer=customer, user=actor, defaults={"granted_by": actor})
+    customer.is_confidential = bool(confidential)
+    customer.save(update_fields=["is_confidential", "updated_at"])
+    log_event("customers.confidential", customer, message=f"confidential={customer.is_confidential}")
+    return customer
+
+
+@service
+def grant_confidential_access(actor, customer: Customer, user) -> ConfidentialGrant:
+    require_visible(actor, "customers.customer:confidential", customer)
+    grant, _created = ConfidentialGrant.objects.get_or_create(
+        customer=customer, user=user, defaults={"granted_by": actor}
+    )
+    log_event("customers.confidential_granted", customer, message=f"user={user.pk}")
+    return grant
+
+
+@service
+def revoke_confidential_access(actor, customer: Customer, user) -> None:
+    require_visible(actor, "customers.customer:confidential", customer)
+    ConfidentialGrant.objects.filter(customer=customer, user=user).delete()
+    log_event("customers.confidential_revoked", customer, message=f"user={user.pk}")
+
+
+# ---------------------------------------------------------------- notes (CUS-11)
+
+
+@service
+def add_note(actor, customer: Customer, body: str, *, private: bool = False, now=None) -> CustomerNote:
+    require_permission(actor, "customers.note:add")
+    require_visible(actor, VIEW, customer)
+    body = (body or "").strip()
+    if not body:
+        raise DomainError(_("Write something in the note."), field="body")
+    if len(body) > 2000:
+        raise DomainError(_("A note may be at most 2,000 characters long."), field="body")
+    return CustomerNote.objects.create(
+        customer=customer, author=actor, body=body, is_private=bool(private), created_at=now or timezone.now()
+    )
+
+
+@service
+def delete_note(actor, note: CustomerNote) -> None:
+    if note.author_id != actor.pk:
+        raise PermissionDenied(_("Only the author may delete a note."))
+    note.delete()
+
+
+def notes_for(user, customer: Customer):
+    """The notes of a customer `user` may read: the customer must be visible, private notes are the author's."""
+    if not Customer.objects.visible_to(user, VIEW).filter(pk=customer.pk).exists():
+        return CustomerNote.objects.none()
+    return CustomerNote.objects.readable_by(user).filter(customer=customer).select_related("author")
+
+
+# ---------------------------------------------------------------- ownership (CUS-09)
+
+
+def _move_owner(actor, customers, new_owner, *, kind: str, reason: str, application=None, now=None) -> int:
+    """Move `customers` to `new_owner` (None: unassigned) and keep the history. Callers check permissions."""
+    now = now or timezone.now()
+    changes = []
+    moved = []
+    for customer in customers:
+        if customer.owner_id == (new_owner.pk if new_owner else None):
+            continue
+        changes.append(
+            OwnershipChange(
+                customer=customer,
+                kind=kind,
+                from_owner_id=customer.owner_id,
+                to_owner=new_owner,
+                changed_by=actor if getattr(actor, "pk", None) else None,
+                changed_at=now,
+                reason=reason[:500],
+                application=application,
+            )
+        )
+        moved.append(customer.pk)
+    if not moved:
+        return 0
+    Customer.objects.filter(pk__in=moved).update(owner=new_owner, updated_at=now)
+    # The new owner no longer co-manages what they now own.
+    if new_owner is not None:
+        CoManager.objects.filter(customer_id__in=moved, user=new_owner).delete()
+    OwnershipChange.objects.bulk_create(changes)
+    log_bulk(
+        f"customers.{kind}",
+        Customer,
+        moved,
+        actor=actor if getattr(actor, "pk", None) else None,
+        message=f"→ {new_owner.pk if new_owner else '-'}; {reason[:200]}",
+    )
+    return len(moved)
+
+
+def _check_new_owner(new_owner, customers) -> None:
+    if new_owner is None or not new_owner.is_active or new_owner.status == new_owner.Status.LEFT:
+        raise DomainError(_("Choose an active relationship manager."), field="new_owner")
+    if not has_permission(new_owner, VIEW):
+        raise DomainError(
+            _("%(user)s holds no role that may manage customers.") % {"user": new_owner}, field="new_owner"
+        )
+
+
+@service
+def assign_owner(actor, customers, new_owner, *, reason: str = "", now=None) -> int:
+    """Direct assignment by a supervisor (e.g. of unassigned customers)."""
+    customers = list(customers)
+    for customer in customers:
+        require_visible(actor, "customers.customer:assign", customer)
+    _check_new_owner(new_owner, customers)
+    return _move_owner(actor, customers, new_owner, kind=OwnershipChange.Kind.MANUAL, reason=reason, now=now)
+
+
+@service
+def add_co_manager(actor, customer: Customer, user) -> CoManager:
+    require_visible(actor, "customers.customer:assign", customer)
+    if user.pk == customer.owner_id:
+        raise DomainError(_("The primary owner cannot also be a co-manager."), field="user")
+    _check_new_owner(user, [customer])
+    co_manager, _created = CoManager.objects.get_or_create(customer=customer, user=user)
+    return co_manager
+
+
+@service
+def remove_co_manager(actor, customer: Customer, user) -> None:
+    require_visible(actor, "customers.customer:assign", customer)
+    CoManager.objects.filter(customer=customer, user=user).delete()
+
+
+def resolve_customers(actor, numbers, permission: str):
+    """Customer numbers (CIF) or ids → visible customers; an unknown or invisible one is an error."""
+    tokens = [str(n).strip() for n in numbers if str(n).strip()]
+    if not tokens:
+        raise DomainError(_("Name at least one customer."), field="customers")
+    visible = Customer.objects.visible_to(actor, permission)
+    found = {c.cif: c for c in visible.filter(cif__in=tokens)}
+    ids = [int(t) for t in tokens if t.isdigit() and t not in found]
+    by_id = {str(c.pk): c for c in visible.filter(pk__in=ids)}
+    missing = [t for t in tokens if t not in found and t not in by_id]
+    if missing:
+        raise DomainError(
+            _("Unknown customers or outside your data scope: %(list)s") % {"list": ", ".join(missing[:10])},
+            field="customers",
+        )
+    result = {c.pk: c for c in [*found.values(), *by_id.values()]}
+    return list(result.values())
+
+
+def unassigned_for(user):
+    """Customers without an owner that `user` may see or ask for: those in their data scope, and the
+    non-confidential ones of their own org (an RM asks for these through an allocation request)."""
+    if not has_permission(user, VIEW):
+        return Customer.objects.none()
+    scoped = Customer.objects.visible_to(user, VIEW).filter(owner__isnull=True).values("pk")
+    own_org = Customer.objects.filter(owner__isnull=True, org_id=user.org_id, is_confidential=False).values("pk")
+    return Customer.objects.filter(Q(pk__in=scoped) | Q(pk__in=own_org)).exclude(status=Customer.Status.MERGED)
+
+
+def apply_transfer(actor, application) -> int:
+    """On approval of a "customers.transfer" application: ownership moves to the new RM."""
+    from steward.org.models import Employee
+
+    require_permission(actor, "customers.transfer:approve")
+    payload = application.payload
+    customers = list(Customer.objects.filter(pk__in=payload["customer_ids"]).select_for_update())
+    new_owner = Employee.objects.get(pk=payload["new_owner_id"])
+    _check_new_owner(new_owner, customers)
+    return _move_owner(
+        actor,
+        customers,
+        new_owner,
+        kind=OwnershipChange.Kind.TRANSFER,
+        reason=application.reason,
+        application=application,
+    )
+
+
+def apply_allocation(actor, application) -> int:
+    """On approval of a "customers.allocation" application: the requesting RM gets the unassigned customers."""
+    require_permission(actor, "customers.allocation:approve")
+    customers = list(Customer.objects.filter(pk__in=application.payload["customer_ids"]).select_for_update())
+    taken = [c.cif for c in customers if c.owner_id is not None]
+    if taken:
+        raise DomainError(_("Already assigned meanwhile: %(list)s") % {"list": ", ".join(taken[:10])})
+    new_owner = application.submitter
+    _check_new_owner(new_owner, customers)
+    return _move_owner(
+        actor,
+        customers,
+        new_owner,
+        kind=OwnershipChange.Kind.ALLOCATION,
+        reason=application.reason,
+        application=application,
+    )
+
+
+def request_transfer(actor, customers, new_owner, *, reason: str, now=None):
+    from steward.approvals.services import submit
+
+    payload = {"customers": " ".join(c.cif for c in customers), "new_owner": new_owner.employee_no if new_owner else ""}
+    return submit(actor, "customers.transfer", reason=reason, payload=payload, now=now)
+
+
+def request_allocation(actor, customers, *, reason: str, now=None):
+    from steward.approvals.services import submit
+
+    return submit(
+        actor, "customers.allocation", reason=reason, payload={"customers": " ".join(c.cif for c in customers)}, now=now
+    )
+
+
+def fallback_owner(employee):
+    """Who inherits a leaver's customers: the first active holder, at the leaver's org or the nearest
+    org above it, of a role listed in the parameter customers.leaver_fallback_roles (in that order)."""
+    from steward.access.models import RoleAssignment
+
+    role_codes = [c.strip() for c in str(parameter("customers.leaver_fallback_roles")).split(",") if c.strip()]
+    orgs = [employee.org, *reversed(list(employee.org.ancestors()))]
+    for role_code in role_codes:
+        for org in orgs:
+            assignment = (
+                RoleAssignment.objects.current()
+                .filter(role__code=role_code, org=org, user__is_active=True)
+                .exclude(user=employee)
+                .select_related("user")
+                .order_by("granted_at", "pk")
+                .first()
+            )
+            if assignment is not None:
+                return assignment.user
+    return None
+
+
+def reassign_customers_of_leaver(actor, employee, now=None) -> int:
+    """When an employee leaves, their customers go to the fallback owner in one audited step
+    (unassigned at their org if there is none); their co-managements end. Called by the org
+    service that marks the employee as having left, which has checked the actor's rights."""
+    customers = list(Customer.objects.filter(owner=employee).select_for_update())
+    CoManager.objects.filter(user=employee).delete()
+    if not customers:
+        return 0
+    heir = fallback_owner(employee)
+    reason = _("%(user)s left") % {"user": employee}
+    return _move_owner(actor, customers, heir, kind=OwnershipChange.Kind.LEAVER, reason=reason, now=now)
+
+
+# ---------------------------------------------------------------- relations (CUS-15)
+
+
+@service
+def create_corporate_party(actor, *, name: str, credit_code: str, industry: str = "") -> CorporateParty:
+    require_permission(actor, "customers.customer:change")
+    name, credit_code = (name or "").strip(), (credit_code or "").strip().upper()
+    if not name:
+        raise DomainError(_("Enter the company's name."), field="name")
+    if len(credit_code) != 18 or not credit_code.isalnum():
+        raise DomainError(_("A unified social credit code has 18 letters and digits."), field="credit_code")
+    if CorporateParty.objects.filter(credit_code=credit_code).exists():
+        raise DomainError(_("A company with this credit code exists already."), field="credit_code")
+    return CorporateParty.objects.create(name=name, credit_code=credit_code, industry=(industry or "").strip())
+
+
+@service
+def add_relation(actor, customer: Customer, kind: str, *, related_customer=None, corporate=None, note: str = ""):
+    """Relate a customer to another customer (both visible to the actor) or to a corporate party.
+    Family relations are recorded both ways (parent ↔ child, spouse ↔ spouse)."""
+    require_visible(actor, "customers.customer:change", customer)
+    if (related_customer is None) == (corporate is None):
+        raise DomainError(_("Choose either a customer or a company."), field="related_customer")
+    if related_customer is not None:
+        if kind not in CustomerRelation.PERSON_KINDS:
+            raise DomainError(_("This relation links a person to a company."), field="kind")
+        if related_customer.pk == customer.pk:
+            raise DomainError(_("A customer cannot be related to themselves."), field="related_customer")
+        if not Customer.objects.visible_to(actor, VIEW).filter(pk=related_customer.pk).exists():
+            raise DomainError(_("The related customer is outside your data scope."), field="related_customer")
+        if CustomerRelation.objects.filter(customer=customer, related_customer=related_customer).exists():
+            raise DomainError(_("These customers are related already."), field="related_customer")
+    elif kind not in CustomerRelation.CORPORATE_KINDS:
+        raise DomainError(_("This relation links two people."), field="kind")
+    relation = CustomerRelation.objects.create(
+        customer=customer, kind=kind, related_customer=related_customer, corporate=corporate, note=note.strip()
+    )
+    inverse = CustomerRelation.INVERSE.get(kind)
+    if related_customer is not None and inverse:
+        CustomerRelation.objects.get_or_create(
+            customer=related_customer, related_customer=customer, defaults={"kind": inverse, "note": note.strip()}
+        )
+    return relation
+
+
+@service
+def remove_relation(actor, relation: CustomerRelation) -> None:
+    require_visible(actor, "customers.customer:change", relation.customer)
+    if relation.related_customer_id:
+        CustomerRelation.objects.filter(
+            customer_id=relation.related_customer_id, related_customer_id=relation.customer_id
+        ).delete()
+    relation.delete()
+
+
+def relations_for(user, customer: Customer):
+    """The relations of a visible customer; related customers the user cannot see (e.g. confidential) are left out."""
+    visible = Customer.objects.visible_to(user, VIEW)
+    return (
+        CustomerRelation.objects.filter(customer=customer)
+        .filter(Q(related_customer__isnull=True) | Q(related_customer__in=visible.values("pk")))
+        .select_related("related_customer", "corporate")
+    )
+
+
+def age(customer: Customer, today: dt.date | None = None) -> int | None:
+    from steward.customers.identity import age_on
+
+    return age_on(customer.birth_date, today or timezone.localdate())

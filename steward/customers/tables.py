@@ -1,0 +1,40 @@
+import django_tables2 as tables
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from steward.core.tables import CodeLabelColumn, StewardTable
+from steward.customers.models import Customer
+
+
+class CustomerTable(StewardTable):
+    cif = tables.Column(linkify=True, verbose_name=_("customer number"))
+    name = tables.Column(linkify=True, verbose_name=_("name"))
+    age = tables.Column(accessor="birth_date", verbose_name=_("age"), order_by=("-birth_date",))
+    risk_level = CodeLabelColumn("risk_level", verbose_name=_("risk rating"))
+    owner = tables.Column(accessor="owner__name", verbose_name=_("relationship manager"), default="—")
+    org = tables.Column(accessor="org__name", verbose_name=_("managing org"))
+    required_columns = ("cif",)
+
+    class Meta(StewardTable.Meta):
+        model = Customer
+        fields = (
+            "cif",
+            "name",
+            "gender",
+            "age",
+            "mobile",
+            "risk_level",
+            "tier",
+            "aum",
+            "avg_daily_assets_month",
+            "owner",
+            "org",
+            "status",
+        )
+        order_by = ("-aum",)
+
+    def render_age(self, value):
+        return Customer(birth_date=value).age_on(timezone.localdate()) if value else "—"
+
+    def value_age(self, value):
+        return Customer(birth_date=value).age_on(timezone.localdate()) if value else ""

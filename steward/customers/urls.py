@@ -1,0 +1,26 @@
+from django.urls import path
+
+from steward.customers import views
+
+app_name = "customers"
+
+urlpatterns = [
+    path("", views.MyCustomersView.as_view(), name="my_customers"),
+    path("related/", views.RelatedCustomersView.as_view(), name="related_customers"),
+    path("org/", views.OrgCustomersView.as_view(), name="org_customers"),
+    path("unassigned/", views.UnassignedCustomersView.as_view(), name="unassigned_customers"),
+    path("add/", views.CustomerCreateView.as_view(), name="customer_add"),
+    path("transfer/", views.TransferRequestView.as_view(), name="transfer_request"),
+    path("allocation/", views.AllocationRequestView.as_view(), name="allocation_request"),
+    path("assign/", views.AssignView.as_view(), name="assign"),
+    path("<int:pk>/co-managers/", views.CoManagerView.as_view(), name="co_managers"),
+    path("<int:pk>/", views.CustomerDetailView.as_view(), name="customer_detail"),
+    path("<int:pk>/edit/", views.CustomerEditView.as_view(), name="customer_edit"),
+    path("<int:pk>/tab/<str:tab>/", views.CustomerTabView.as_view(), name="customer_tab"),
+    path("<int:pk>/subscriptions/", views.SubscriptionView.as_view(), name="customer_subscriptions"),
+    path("<int:pk>/confidential/", views.ConfidentialView.as_view(), name="customer_confidential"),
+    path("<int:pk>/confidential/grant/", views.ConfidentialGrantView.as_view(), name="customer_confidential_grant"),
+    path("<int:pk>/notes/add/", views.NoteAddView.as_view(), name="note_add"),
+    path("notes/<int:pk>/delete/", views.NoteDeleteView.as_view(), name="note_delete"),
+    path("<int:pk>/relations/add/", views.RelationAddView.as_view(), name="relation_add"),
+]

@@ -1,0 +1,354 @@
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from steward.access.services import has_permission
+from steward.basedata.services import code_label
+from steward.core.errors import DomainError
+from steward.core.views import ObjectActionView, ObjectDetailView, ObjectListView, ServiceFormView
+from steward.customers import services
+from steward.customers.filters import CustomerFilterSet
+from steward.customers.forms import (
+    AllocationRequestForm,
+    AssignForm,
+    CoManagerForm,
+    CustomerForm,
+    NoteForm,
+    RelationForm,
+    TransferRequestForm,
+)
+from steward.customers.models import CoManager, CorporateParty, Customer, CustomerNote, OwnershipChange
+from steward.customers.permissions import TAB_PERMISSIONS, VIEW
+from steward.customers.tables import CustomerTable
+from steward.org.models import Employee
+
+TAB_LABELS = {
+    "profile": gettext_lazy("Profile"),
+    "assets": gettext_lazy("Assets"),
+    "trend": gettext_lazy("Asset trend"),
+    "transactions": gettext_lazy("Transactions"),
+    "relations": gettext_lazy("Relations"),
+    "notes": gettext_lazy("Notes"),
+    "ownership": gettext_lazy("Ownership history"),
+}
+
+
+class CustomerListView(ObjectListView):
+    model = Customer
+    permission = VIEW
+    table_class = CustomerTable
+    filterset_class = CustomerFilterSet
+    select_related = ("owner", "org")
+    export_permission = "customers.customer:export"
+    add_url_name = "customers:customer_add"
+    add_permission = "customers.customer:add"
+    # A second permission the page needs besides the data permission (the org-wide lists).
+    page_permission: str | None = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if (
+            request.user.is_authenticated
+            and self.page_permission
+            and not has_permission(request.user, self.page_permission)
+        ):
+            raise PermissionDenied(_("You do not have permission to open this page."))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class MyCustomersView(CustomerListView):
+    title = gettext_lazy("My customers")
+
+    def get_queryset(self):
+        return super().get_queryset().filter(owner=self.request.user)
+
+
+class RelatedCustomersView(CustomerListView):
+    title = gettext_lazy("Related customers")
+
+    def get_queryset(self):
+        managed = CoManager.objects.filter(user=self.request.user).values("customer_id")
+        return super().get_queryset().filter(pk__in=managed)
+
+
+class OrgCustomersView(CustomerListView):
+    title = gettext_lazy("Org customers")
+    page_permission = "customers.orglist:view"
+
+
+class UnassignedCustomersView(CustomerListView):
+    title = gettext_lazy("Unassigned customers")
+    template_name = "customers/unassigned_list.html"
+
+    def get_queryset(self):
+        return services.unassigned_for(self.request.user).select_related("org")
+
+    def extra_context(self, request):
+        return {"can_assign": has_permission(request.user, "customers.customer:assign")}
+
+
+class CustomerDetailView(ObjectDetailView):
+    """The 360° view (CUS-02): a header, and the tabs the user's roles grant, each loaded by htmx."""
+
+    model = Customer
+    permission = VIEW
+    template_name = "customers/customer_detail.html"
+    select_related = ("owner", "org")
+
+    def extra_context(self, request, obj):
+        user = request.user
+        tabs = [(key, TAB_LABELS[key]) for key, name in TAB_PERMISSIONS.items() if has_permission(user, name)]
+        selected = request.GET.get("tab")
+        if selected not in dict(tabs):
+            selected = tabs[0][0] if tabs else None
+        return {
+            "tabs": tabs,
+            "selected_tab": selected,
+            "age": obj.age_on(timezone.localdate()),
+            "risk_label": code_label("risk_level", obj.risk_level) if obj.risk_level else "",
+            "can_change": has_permission(user, "customers.customer:change"),
+            "can_confidential": has_permission(user, "customers.customer:confidential"),
+            "can_transfer": has_permission(user, "customers.customer:transfer"),
+        }
+
+
+class CustomerTabView(ObjectDetailView):
+    """One tab of the 360° view; its own permission is checked here, whatever the page showed."""
+
+    model = Customer
+
+    def dispatch(self, request, *args, **kwargs):
+        tab = kwargs["tab"]
+        if tab not in TAB_PERMISSIONS:
+            raise Http404
+        self.permission = TAB_PERMISSIONS[tab]
+        self.template_name = f"customers/tabs/{tab}.html"
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return Customer.objects.visible_to(self.request.user, VIEW).select_related("owner", "org")
+
+    def extra_context(self, request, obj):
+        user = request.user
+        tab = self.kwargs["tab"]
+        context = {"tab": tab}
+        if tab == "profile":
+            context["labels"] = {
+                name: code_label(table, getattr(obj, name)) if getattr(obj, name) else "—"
+                for name, table in services.CODE_FIELDS.items()
+            }
+            context["age"] = obj.age_on(timezone.localdate())
+            context["co_managers"] = [c.user for c in obj.co_managers.select_related("user")]
+            context["can_change"] = has_permission(user, "customers.customer:change")
+            context["can_assign"] = has_permission(user, "customers.customer:assign")
+        elif tab == "notes":
+            context["notes"] = services.notes_for(user, obj)
+            context["can_add"] = has_permission(user, "customers.note:add")
+            context["form"] = NoteForm(user=user)
+        elif tab == "relations":
+            context["relations"] = services.relations_for(user, obj)
+            context["can_change"] = has_permission(user, "customers.customer:change")
+            context["form"] = RelationForm(user=user)
+        elif tab == "ownership":
+            context["changes"] = OwnershipChange.objects.filter(customer=obj).select_related(
+                "from_owner", "to_owner", "changed_by"
+            )
+        return context
+
+
+class CustomerCreateView(ServiceFormView):
+    model = Customer
+    permission = "customers.customer:add"
+    form_class = CustomerForm
+    title = gettext_lazy("New customer")
+    success_message = gettext_lazy("The customer was created.")
+
+    def perform(self, form, instance):
+        data = dict(form.cleaned_data)
+        return services.create_customer(
+            self.request.user, cif=data.pop("cif"), org=data.pop("org"), owner=data.pop("owner"), **data
+        )
+
+
+class CustomerEditView(ServiceFormView):
+    model = Customer
+    permission = "customers.customer:change"
+    form_class = CustomerForm
+    success_message = gettext_lazy("The customer was saved.")
+
+    def perform(self, form, instance):
+        return services.update_customer(self.request.user, instance, **form.cleaned_data)
+
+
+class SubscriptionView(ObjectActionView):
+    model = Customer
+    permission = "customers.customer:change"
+
+    def act(self, request, obj):
+        services.set_subscriptions(request.user, obj, sms="sms" in request.POST, phone="phone" in request.POST)
+        return _("The service subscriptions were saved.")
+
+
+class ConfidentialView(ObjectActionView):
+    model = Customer
+    permission = "customers.customer:confidential"
+
+    def act(self, request, obj):
+        flag = request.POST.get("confidential") == "1"
+        services.set_confidential(request.user, obj, flag)
+        return _("The customer is now confidential.") if flag else _("The customer is no longer confidential.")
+
+
+class ConfidentialGrantView(ObjectActionView):
+    model = Customer
+    permission = "customers.customer:confidential"
+
+    def act(self, request, obj):
+        employee = Employee.objects.filter(employee_no=request.POST.get("employee_no", "").strip()).first()
+        if employee is None:
+            raise DomainError(_("No employee has this number."))
+        services.grant_confidential_access(request.user, obj, employee)
+        return _("%(user)s may now see this customer.") % {"user": employee}
+
+
+class NoteAddView(ObjectActionView):
+    model = Customer
+    permission = "customers.note:add"
+
+    def get_queryset(self):
+        return Customer.objects.visible_to(self.request.user, VIEW)
+
+    def act(self, request, obj):
+        form = NoteForm(data=request.POST, user=request.user)
+        if not form.is_valid():
+            raise DomainError(_("Write something in the note."))
+        services.add_note(request.user, obj, form.cleaned_data["body"], private=form.cleaned_data["private"])
+        return _("The note was saved.")
+
+
+class NoteDeleteView(ObjectActionView):
+    model = CustomerNote
+    permission = "customers.note:add"
+
+    def get_queryset(self):
+        visible = Customer.objects.visible_to(self.request.user, VIEW).values("pk")
+        return CustomerNote.objects.readable_by(self.request.user).filter(customer__in=visible)
+
+    def act(self, request, obj):
+        services.delete_note(request.user, obj)
+        return _("The note was deleted.")
+
+
+class RelationAddView(ObjectActionView):
+    model = Customer
+    permission = "customers.customer:change"
+
+    def act(self, request, obj):
+        form = RelationForm(data=request.POST, user=request.user)
+        if not form.is_valid():
+            raise DomainError(_("Check the relation's fields."))
+        data = form.cleaned_data
+        related = corporate = None
+        if data["related_cif"]:
+            related = Customer.objects.visible_to(request.user, VIEW).filter(cif=data["related_cif"].strip()).first()
+            if related is None:
+                raise DomainError(_("No customer you can see has this number."))
+        elif data["corporate_code"]:
+            corporate = CorporateParty.objects.filter(credit_code=data["corporate_code"].strip().upper()).first()
+            if corporate is None:
+                corporate = services.create_corporate_party(
+                    request.user, name=data["corporate_name"], credit_code=data["corporate_code"]
+                )
+        services.add_relation(
+            request.user, obj, data["kind"], related_customer=related, corporate=corporate, note=data["note"]
+        )
+        return _("The relation was added.")
+
+
+class TransferRequestView(ServiceFormView):
+    model = Customer
+    permission = "customers.customer:transfer"
+    form_class = TransferRequestForm
+    title = gettext_lazy("Request a customer transfer")
+
+    def get_form(self, data=None, instance=None):
+        form = TransferRequestForm(data=data, user=self.request.user)
+        if data is None and "customers" in self.request.GET:
+            form.initial["customers"] = self.request.GET["customers"]
+        return form
+
+    def perform(self, form, instance):
+        from steward.approvals.services import submit
+
+        data = form.cleaned_data
+        return submit(
+            self.request.user,
+            "customers.transfer",
+            reason=data["reason"],
+            payload={"customers": data["customers"], "new_owner": data["new_owner"].employee_no},
+        )
+
+
+class AllocationRequestView(TransferRequestView):
+    form_class = AllocationRequestForm
+    title = gettext_lazy("Request unassigned customers")
+
+    def get_form(self, data=None, instance=None):
+        form = AllocationRequestForm(data=data, user=self.request.user)
+        if data is None and "customers" in self.request.GET:
+            form.initial["customers"] = self.request.GET["customers"]
+        return form
+
+    def perform(self, form, instance):
+        from steward.approvals.services import submit
+
+        data = form.cleaned_data
+        return submit(
+            self.request.user, "customers.allocation", reason=data["reason"], payload={"customers": data["customers"]}
+        )
+
+
+class AssignView(TransferRequestView):
+    permission = "customers.customer:assign"
+    form_class = AssignForm
+    title = gettext_lazy("Assign customers")
+    success_message = gettext_lazy("The customers were assigned.")
+
+    def get_form(self, data=None, instance=None):
+        form = AssignForm(data=data, user=self.request.user)
+        if data is None and "customers" in self.request.GET:
+            form.initial["customers"] = self.request.GET["customers"]
+        return form
+
+    def perform(self, form, instance):
+        from steward.customers.approvals import _numbers
+
+        data = form.cleaned_data
+        customers = services.resolve_customers(self.request.user, _numbers(data["customers"]), self.permission)
+        services.assign_owner(self.request.user, customers, data["new_owner"], reason=data["reason"])
+        return data["new_owner"]
+
+    def success_url(self, obj):
+        return reverse("customers:org_customers")
+
+
+class CoManagerView(ObjectActionView):
+    """Add (employee_no) or remove (remove=<user id>) a co-manager."""
+
+    model = Customer
+    permission = "customers.customer:assign"
+
+    def act(self, request, obj):
+        if request.POST.get("remove"):
+            user = get_object_or_404(Employee, pk=request.POST["remove"])
+            services.remove_co_manager(request.user, obj, user)
+            return _("%(user)s no longer co-manages this customer.") % {"user": user}
+        form = CoManagerForm(data=request.POST, user=request.user)
+        employee = form.is_valid() and Employee.objects.filter(employee_no=form.cleaned_data["employee_no"]).first()
+        if not employee:
+            raise DomainError(_("No employee has this number."))
+        services.add_co_manager(request.user, obj, employee)
+        return _("%(user)s now co-manages this customer.") % {"user": employee}
