@@ -5,6 +5,8 @@ from rest_framework.routers import DefaultRouter
 from steward.access.api.views import RoleAssignmentViewSet, RoleViewSet
 from steward.approvals.api.views import ApplicationViewSet
 from steward.basedata.api.views import CodeTableViewSet, SystemParameterViewSet
+from steward.customers.api.views import CustomerViewSet
+from steward.holdings.api.views import IntakeBatchViewSet
 from steward.jobs.api.views import JobRunViewSet, JobViewSet
 from steward.notices.api.views import MyNoticeViewSet, NoticeViewSet
 from steward.org.api.views import EmployeeViewSet, OrgViewSet
@@ -21,6 +23,8 @@ router.register("jobs", JobViewSet)
 router.register("job-runs", JobRunViewSet)
 router.register("notices", NoticeViewSet)
 router.register("my-notices", MyNoticeViewSet, basename="my-notice")
+router.register("customers", CustomerViewSet)
+router.register("intake-batches", IntakeBatchViewSet)
 
 app_name = "api"
 urlpatterns = router.urls

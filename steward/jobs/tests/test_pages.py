@@ -7,6 +7,7 @@ from django_celery_beat.models import PeriodicTask
 
 from steward.jobs import services
 from steward.jobs.models import Job, JobRun
+from steward.jobs.registry import jobs as job_registry
 from steward.testing import grant
 
 
@@ -25,7 +26,8 @@ def test_the_scheduling_centre_lists_every_job_with_cycle_state_and_buttons(oper
         assert f'data-job="{key}"' in html
     assert "Verify the audit trail" in html and "cron 0 3 * * * (Asia/Shanghai)" in html
     assert 'data-status="succeeded"' in html  # the last run's outcome
-    assert html.count('data-testid="run-now"') == 3 and html.count('data-testid="pause"') == 3
+    registered = len(job_registry.keys())
+    assert html.count('data-testid="run-now"') == registered and html.count('data-testid="pause"') == registered
 
 
 def test_a_viewer_sees_the_jobs_but_no_buttons(bank, client):

@@ -1,0 +1,55 @@
+"""Declared defaults of the holdings app: system parameters and the product category tree."""
+
+from steward.basedata.defaults import ParameterSpec
+
+PARAMETERS = [
+    ParameterSpec(
+        "holdings.tier_thresholds",
+        "json",
+        '{"普通": 0, "金卡": 50000, "白金": 500000, "钻石": 2000000, "私行": 6000000}',
+        "客户等级AUM门槛（元）",
+        "Customer tier AUM thresholds (CNY)",
+        "holdings",
+    ),
+    ParameterSpec(
+        "holdings.contribution_rates",
+        "json",
+        '{"deposits": 0.015, "loans": 0.025, "wealth": 0.005, "funds": 0.008, "insurance": 0.02, '
+        '"bonds": 0.002, "metals": 0.004, "cards": 0.03}',
+        "贡献度年化费率（按产品大类）",
+        "Contribution: annual rate by product category (spread, interest or fees)",
+        "holdings",
+    ),
+    ParameterSpec(
+        "holdings.birthday_reminder_days",
+        "int",
+        "7",
+        "生日提醒提前天数",
+        "Birthday reminder lead time (days)",
+        "holdings",
+        "0",
+        "60",
+    ),
+    ParameterSpec(
+        "holdings.drop_folder",
+        "str",
+        "",
+        "T+1数据投放目录",
+        "T+1 data drop folder (one sub-folder per data date)",
+        "holdings",
+    ),
+]
+
+# (code, 中文, English, parent code)
+CATEGORIES = [
+    ("deposits", "存款", "Deposits", None),
+    ("demand", "活期存款", "Demand deposits", "deposits"),
+    ("time", "定期存款", "Time deposits", "deposits"),
+    ("wealth", "理财", "Wealth management", None),
+    ("funds", "基金", "Funds", None),
+    ("insurance", "保险", "Insurance", None),
+    ("bonds", "债券", "Bonds", None),
+    ("metals", "贵金属", "Precious metals", None),
+    ("loans", "贷款", "Loans", None),
+    ("cards", "信用卡", "Credit cards", None),
+]

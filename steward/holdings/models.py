@@ -1,0 +1,332 @@
+"""Products, accounts, balances and transactions — DAT-02, DAT-03; the daily intake — DAT-01;
+the figures derived from it — DAT-04, DAT-06, CUS-06, CUS-07; reminders — DAT-05.
+
+Holdings are not a table of their own: a customer's holding of a product is the balance of
+the account (账户/持仓) through which they hold it. `DailyBalance` keeps each account's balance
+per data date (the latest is the customer's `figures_as_of`). See docs/data-intake.md.
+
+Rows about a customer are visible exactly when their customer is (`CustomerDataQuerySet`):
+the user's grants for the permission asked are applied to the customer, including the
+confidentiality rule.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from steward.access.scope import path_range_q
+from steward.core.models import TimeStampedModel
+from steward.customers.models import Customer
+from steward.privacy.fields import PiiCharField
+
+MONEY = {"max_digits": 20, "decimal_places": 2}
+ZERO = Decimal("0.00")
+PATH_SEGMENT_WIDTH = 4
+
+
+class CustomerDataQuerySet(models.QuerySet):
+    def visible_to(self, user, permission: str):
+        """Rows whose customer `user` may see under `permission` (scope + confidentiality)."""
+        return self.filter(customer_id__in=Customer.objects.visible_to(user, permission).values("pk"))
+
+
+class BankWideQuerySet(models.QuerySet):
+    def visible_to(self, user, permission: str):
+        """Catalogue data: everyone holding the permission sees all of it."""
+        from steward.access.services import has_permission
+
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self if has_permission(user, permission) else self.none()
+
+
+class ProductCategory(models.Model):
+    """A node of the product category tree (materialized path, like steward.org.Org)."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    path = models.CharField(max_length=255, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    objects = BankWideQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("product category")
+        verbose_name_plural = _("product categories")
+
+    def __str__(self) -> str:
+        from django.utils import translation
+
+        if self.name_en and (translation.get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if self.pk is None:
+            super().save(*args, **kwargs)
+            kwargs.pop("force_insert", None)
+        prefix = self.parent.path if self.parent_id else ""
+        self.path = f"{prefix}{self.pk:0{PATH_SEGMENT_WIDTH}d}/"
+        self.depth = self.path.count("/") - 1
+        super().save(*args, **{k: v for k, v in kwargs.items() if k != "force_insert"})
+
+    def subtree(self):
+        return ProductCategory.objects.filter(path_range_q("path", self.path))
+
+    @property
+    def root_id(self) -> int:
+        return int(self.path.split("/")[0])
+
+
+class Product(TimeStampedModel):
+    code = models.CharField(_("product code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    category = models.ForeignKey(
+        ProductCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="products"
+    )
+    risk_level = models.CharField(_("risk level"), max_length=2, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    term_days = models.PositiveIntegerField(_("term (days)"), null=True, blank=True)
+    maturity_date = models.DateField(_("maturity date"), null=True, blank=True, db_index=True)
+    is_liability = models.BooleanField(_("liability (loan)"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = BankWideQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Account(TimeStampedModel):
+    """A customer's account or position in one product (master data; balances are in DailyBalance,
+    so a new day does not rewrite every account row)."""
+
+    number = PiiCharField(_("account number"), max_length=40, unique=True, pii_kind="account")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="accounts"
+    )
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="accounts")
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    objects = CustomerDataQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        indexes = [models.Index(fields=["customer", "product"])]
+
+    def __str__(self) -> str:
+        return f"{self.product.name} · …{self.number[-4:]}"
+
+
+class DailyBalance(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="daily_balances")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")  # denormalized
+    data_date = models.DateField(_("data date"))
+    balance = models.DecimalField(_("balance"), **MONEY)
+
+    objects = CustomerDataQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("daily balance")
+        verbose_name_plural = _("daily balances")
+        constraints = [models.UniqueConstraint(fields=["data_date", "account"], name="uniq_daily_balance")]
+        indexes = [models.Index(fields=["customer", "data_date"])]
+
+
+class Transaction(models.Model):
+    class Direction(models.TextChoices):
+        CREDIT = "C", _("Credit (in)")
+        DEBIT = "D", _("Debit (out)")
+
+    reference = models.CharField(_("reference"), max_length=40)
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")  # denormalized
+    data_date = models.DateField(_("data date"))
+    booked_at = models.DateTimeField(_("booked at"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    direction = models.CharField(_("direction"), max_length=1, choices=Direction.choices)
+    channel = models.CharField(_("channel"), max_length=20, blank=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    objects = CustomerDataQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-booked_at"]
+        verbose_name = _("transaction")
+        verbose_name_plural = _("transactions")
+        constraints = [models.UniqueConstraint(fields=["data_date", "reference"], name="uniq_transaction_ref")]
+        indexes = [models.Index(fields=["customer", "booked_at"])]
+
+
+# --- derived figures -------------------------------------------------------------------------
+
+
+class DailyFigures(models.Model):
+    """One customer's figures on one data date: the asset trend's daily points (DAT-06)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    data_date = models.DateField()
+    aum = models.DecimalField(**MONEY)
+    liabilities = models.DecimalField(**MONEY)
+    contribution = models.DecimalField(max_digits=20, decimal_places=4)
+
+    objects = CustomerDataQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["customer", "data_date"], name="uniq_daily_figures")]
+        indexes = [models.Index(fields=["data_date"])]
+
+
+class PeriodTotal(models.Model):
+    """Running sums per customer and period (month / quarter / year), so a day adds its own
+    figures instead of rescanning the period's history (average daily assets, contribution)."""
+
+    class Period(models.TextChoices):
+        MONTH = "M", _("Month")
+        QUARTER = "Q", _("Quarter")
+        YEAR = "Y", _("Year")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=1, choices=Period.choices)
+    period_start = models.DateField()
+    aum_total = models.DecimalField(max_digits=24, decimal_places=2)
+    contribution_total = models.DecimalField(max_digits=24, decimal_places=4)
+
+    objects = CustomerDataQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["customer", "period", "period_start"], name="uniq_period_total")]
+
+
+class CategoryAum(models.Model):
+    """A customer's current AUM per top-level product category (the 360° assets pie)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(ProductCategory, on_delete=models.CASCADE, related_name="+")
+    data_date = models.DateField()
+    amount = models.DecimalField(**MONEY)
+
+    objects = CustomerDataQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["customer", "category"], name="uniq_category_aum")]
+
+
+class TierChange(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="tier_changes")
+    data_date = models.DateField(_("data date"))
+    old_tier = models.CharField(_("from"), max_length=20, blank=True)
+    new_tier = models.CharField(_("to"), max_length=20)
+    aum = models.DecimalField(_("AUM"), **MONEY)
+
+    objects = CustomerDataQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-data_date", "-pk"]
+        verbose_name = _("tier change")
+        verbose_name_plural = _("tier changes")
+        constraints = [models.UniqueConstraint(fields=["customer", "data_date"], name="uniq_tier_change")]
+
+
+# --- reminders -------------------------------------------------------------------------------
+
+
+class Reminder(models.Model):
+    """A reminder for a customer's owner, raised by the daily intake (DAT-05)."""
+
+    class Kind(models.TextChoices):
+        LARGE_TRANSACTION = "large_txn", _("Large transaction")
+        MATURITY = "maturity", _("Product maturity")
+        BIRTHDAY = "birthday", _("Birthday")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("for"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject = models.CharField(_("subject"), max_length=60, blank=True)  # a transaction ref / account number
+    due_on = models.DateField(_("date"))
+    data_date = models.DateField(_("data date"))
+    amount = models.DecimalField(_("amount"), null=True, blank=True, **MONEY)
+    text = models.CharField(_("text"), max_length=200, blank=True)
+    is_done = models.BooleanField(_("done"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = CustomerDataQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [models.UniqueConstraint(fields=["kind", "customer", "subject", "due_on"], name="uniq_reminder")]
+        indexes = [models.Index(fields=["owner", "due_on"])]
+
+
+# --- intake bookkeeping ----------------------------------------------------------------------
+
+
+class IntakeBatch(models.Model):
+    """One file of one day from one source: the unit a load is keyed, replaced and reported by."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        LOADED = "loaded", _("Loaded")
+        REFUSED = "refused", _("Refused")
+        FAILED = "failed", _("Failed")
+
+    source = models.CharField(_("source"), max_length=30)
+    entity = models.CharField(_("entity"), max_length=30)
+    data_date = models.DateField(_("data date"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)
+    file_name = models.CharField(_("file"), max_length=255, blank=True)
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    rows_loaded = models.PositiveIntegerField(_("rows loaded"), default=0)
+    rows_rejected = models.PositiveIntegerField(_("rows rejected"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    runs = models.PositiveIntegerField(_("runs"), default=0)
+    started_at = models.DateTimeField(_("started at"), null=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = BankWideQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-data_date", "source", "entity"]
+        verbose_name = _("intake batch")
+        verbose_name_plural = _("intake batches")
+        constraints = [models.UniqueConstraint(fields=["source", "entity", "data_date"], name="uniq_intake_batch")]
+
+    def __str__(self) -> str:
+        return f"{self.source}/{self.entity} {self.data_date}"
+
+
+class IntakeRejectedRow(models.Model):
+    batch = models.ForeignKey(IntakeBatch, on_delete=models.CASCADE, related_name="rejected_rows")
+    line = models.PositiveIntegerField(_("line"))
+    reason = models.CharField(_("reason"), max_length=200)
+    raw = models.TextField(_("raw row"))
+
+    objects = BankWideQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["batch", "line"]
+        verbose_name = _("rejected row")
+        verbose_name_plural = _("rejected rows")

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from steward.holdings import views
+
+app_name = "holdings"
+
+urlpatterns = [
+    path("products/", views.ProductListView.as_view(), name="product_list"),
+    path("reminders/", views.ReminderListView.as_view(), name="reminder_list"),
+    path("intake/", views.IntakeBatchListView.as_view(), name="batch_list"),
+    path("intake/<int:pk>/", views.RejectedRowListView.as_view(), name="batch_detail"),
+    path("customer/<int:pk>/accounts/", views.CustomerAccountsView.as_view(), name="customer_accounts"),
+    path("customer/<int:pk>/transactions/", views.CustomerTransactionsView.as_view(), name="customer_transactions"),
+]
