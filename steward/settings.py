@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "steward.approvals",
     "steward.jobs",
     "steward.notices",
+    "steward.customers",
+    "steward.holdings",
     "steward.security",
     "steward.api",
 ]

@@ -24,6 +24,8 @@ urlpatterns = [
     path("jobs/", include("steward.jobs.urls")),
     path("notices/", include("steward.notices.urls")),
     path("account/", include("steward.security.urls")),
+    path("customers/", include("steward.customers.urls")),
+    path("holdings/", include("steward.holdings.urls")),
     path("api/v1/", include("steward.api.urls")),
     path("api/v1/auth/token/", ObtainAuthTokenView.as_view(), name="api_token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
