@@ -3,6 +3,7 @@ import re
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from steward.access.scope import path_range_q
 from steward.basedata.services import code_choices
@@ -33,7 +34,7 @@ class CustomerFilterSet(StewardFilterSet):
     )
     gender = django_filters.ChoiceFilter(choices=Customer.Gender.choices, label=_("gender"))
     risk_level = django_filters.ChoiceFilter(label=_("risk rating"))
-    tier = django_filters.CharFilter(label=_("tier"))
+    tier = django_filters.CharFilter(label=pgettext_lazy("customer", "tier"))
     status = django_filters.ChoiceFilter(choices=Customer.Status.choices, label=_("status"))
     aum_min = django_filters.NumberFilter(field_name="aum", lookup_expr="gte", label=_("AUM from"))
     aum_max = django_filters.NumberFilter(field_name="aum", lookup_expr="lte", label=_("AUM to"))

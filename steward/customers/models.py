@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from steward.access.scope import SCOPE_OWN, ScopedQuerySet, scope_condition
 from steward.core.models import TimeStampedModel
@@ -40,7 +41,7 @@ class Customer(TimeStampedModel):
         UNKNOWN = "U", _("Unknown")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("customer status", "Active")
         DORMANT = "dormant", _("Dormant")
         CLOSED = "closed", _("Closed")
         MERGED = "merged", _("Merged into another customer")
@@ -53,7 +54,9 @@ class Customer(TimeStampedModel):
     cif = models.CharField(_("customer number"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100, db_index=True)
     id_type = models.CharField(_("ID type"), max_length=10, default="01")
-    id_number = EncryptedPiiField(_("ID number"), pii_kind="id_number", index_field="id_number_index")
+    id_number = EncryptedPiiField(
+        pgettext_lazy("customer", "ID number"), pii_kind="id_number", index_field="id_number_index"
+    )
     id_number_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     birth_date = models.DateField(_("birth date"), null=True, blank=True, db_index=True)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, default=Gender.UNKNOWN)
@@ -94,7 +97,7 @@ class Customer(TimeStampedModel):
     avg_daily_assets_month = models.DecimalField(_("average daily assets (month)"), **MONEY)
     avg_daily_assets_quarter = models.DecimalField(_("average daily assets (quarter)"), **MONEY)
     avg_daily_assets_year = models.DecimalField(_("average daily assets (year)"), **MONEY)
-    tier = models.CharField(_("tier"), max_length=20, blank=True, db_index=True)
+    tier = models.CharField(pgettext_lazy("customer", "tier"), max_length=20, blank=True, db_index=True)
     contribution_ytd = models.DecimalField(_("contribution this year"), **MONEY)
     last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True)
 
