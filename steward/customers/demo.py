@@ -13,7 +13,7 @@ from faker import Faker
 from steward.audit.services import log_bulk
 from steward.core.errors import DomainError
 from steward.customers.identity import parse_mobile, parse_resident_id
-from steward.customers.models import CoManager, Customer, CustomerNote
+from steward.customers.models import CoManager, Customer, CustomerNote, Household, HouseholdMember
 from steward.privacy.crypto import blind_index
 
 SEED = 20261124
@@ -100,4 +100,13 @@ def seed_demo_customers(count: int = 300, seed: int = SEED) -> int:
             for i, c in enumerate(saved[:12])
         ]
     )
+    # Two demo households of the demo RM's customers (CUS-08): a couple with a child, and a couple.
+    own = [c for c in saved if c.owner_id == demo_rm.pk and not c.is_confidential]
+    for head, *members in (own[2:5], own[5:7]):
+        household = Household.objects.create(name=f"{head.name[0]}家", head=head, org_id=head.org_id)
+        roles = [HouseholdMember.Role.SPOUSE, HouseholdMember.Role.CHILD]
+        HouseholdMember.objects.bulk_create(
+            [HouseholdMember(household=household, customer=head, role=HouseholdMember.Role.HEAD)]
+            + [HouseholdMember(household=household, customer=c, role=r) for c, r in zip(members, roles, strict=False)]
+        )
     return len(saved)

@@ -289,3 +289,59 @@ class CustomerRelation(models.Model):
                 name="relation_has_one_counterparty",
             ),
         ]
+
+
+class HouseholdQuerySet(models.QuerySet):
+    def visible_to(self, user, permission: str):
+        """Households with at least one member `user` may see under `permission` (CUS-08)."""
+        visible = Customer.objects.visible_to(user, permission).values("pk")
+        return self.filter(pk__in=HouseholdMember.objects.filter(customer__in=visible).values("household_id"))
+
+
+class Household(TimeStampedModel):
+    """A family (CUS-08): customers grouped for a household view; its AUM is the sum of its members'."""
+
+    name = models.CharField(_("name"), max_length=100)
+    head = models.ForeignKey(
+        Customer,
+        verbose_name=_("head of household"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    org = models.ForeignKey("org.Org", verbose_name=_("managing org"), on_delete=models.PROTECT, related_name="+")
+
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("customers:household_detail", args=[self.pk])
+
+
+class HouseholdMember(models.Model):
+    """A customer's place in a household; a customer belongs to at most one household."""
+
+    class Role(models.TextChoices):
+        HEAD = "head", _("Head")
+        SPOUSE = "spouse", _("Spouse")
+        CHILD = "child", _("Child")
+        PARENT = "parent", _("Parent")
+        OTHER = "other", _("Other")
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    customer = models.OneToOneField(Customer, on_delete=models.CASCADE, related_name="household_membership")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.OTHER)
+    joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["household", "pk"]
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")

@@ -16,6 +16,7 @@ TAB_PERMISSIONS = {
     "relations": "customers.tab:relations",
     "notes": "customers.tab:notes",
     "ownership": "customers.tab:ownership",
+    "household": "customers.tab:household",
 }
 
 registry.add_permissions(
@@ -30,6 +31,8 @@ registry.add_permissions(
     Permission("customers.transfer:approve", _("Approve customer transfers"), CUSTOMERS),
     Permission("customers.allocation:approve", _("Approve customer allocation requests"), CUSTOMERS),
     Permission("customers.note:add", _("Write notes on customers"), CUSTOMERS),
+    Permission("customers.customer:merge", _("Merge duplicate customers"), CUSTOMERS),
+    Permission("customers.customer:import", _("Import customers from an Excel file"), CUSTOMERS),
     Permission("customers.tab:profile", _("360° view: profile tab"), TABS, scoped=False),
     Permission("customers.tab:assets", _("360° view: assets tab"), TABS, scoped=False),
     Permission("customers.tab:trend", _("360° view: asset trend tab"), TABS, scoped=False),
@@ -37,6 +40,7 @@ registry.add_permissions(
     Permission("customers.tab:relations", _("360° view: relations tab"), TABS, scoped=False),
     Permission("customers.tab:notes", _("360° view: notes tab"), TABS, scoped=False),
     Permission("customers.tab:ownership", _("360° view: ownership history tab"), TABS, scoped=False),
+    Permission("customers.tab:household", _("360° view: household tab"), TABS, scoped=False),
 )
 registry.add_menu(
     MenuItem("my_customers", _("My customers"), "customers:my_customers", VIEW, CUSTOMERS, "user-heart", 200),
@@ -58,6 +62,15 @@ registry.add_menu(
         CUSTOMERS,
         "user-question",
         215,
+    ),
+    MenuItem(
+        "import_customers",
+        _("Import customers"),
+        "customers:customer_import",
+        "customers.customer:import",
+        CUSTOMERS,
+        "file-spreadsheet",
+        220,
     ),
 )
 
@@ -82,7 +95,7 @@ _SUPERVISOR = (
 SEED_ROLE_PERMISSIONS = {
     "relationship_manager": _RM,
     "team_lead": _SUPERVISOR,
-    "branch_manager": _SUPERVISOR,
+    "branch_manager": (*_SUPERVISOR, "customers.customer:merge", "customers.customer:import"),
     "marketing_manager": (
         VIEW,
         "customers.orglist:view",

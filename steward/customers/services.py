@@ -6,6 +6,7 @@ Every rule about customers lives here; views, the API and the approvals types ca
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -25,6 +26,8 @@ from steward.customers.models import (
     Customer,
     CustomerNote,
     CustomerRelation,
+    Household,
+    HouseholdMember,
     OwnershipChange,
 )
 from steward.privacy.crypto import blind_index
@@ -478,3 +481,227 @@ def age(customer: Customer, today: dt.date | None = None) -> int | None:
     from steward.customers.identity import age_on
 
     return age_on(customer.birth_date, today or timezone.localdate())
+
+
+# ---------------------------------------------------------------- households (CUS-08)
+
+HOUSEHOLD_PERMISSION = "customers.customer:change"
+
+
+def _require_member_candidate(actor, customer: Customer) -> None:
+    require_visible(actor, HOUSEHOLD_PERMISSION, customer)
+    if customer.status == Customer.Status.MERGED:
+        raise DomainError(_("A merged customer cannot join a household."), field="customer")
+    if HouseholdMember.objects.filter(customer=customer).exists():
+        raise DomainError(
+            _("%(customer)s belongs to a household already.") % {"customer": customer.cif}, field="customer"
+        )
+
+
+@service
+def create_household(actor, head: Customer, *, name: str = "") -> Household:
+    """A new household around `head`, managed by the head's org."""
+    _require_member_candidate(actor, head)
+    name = (name or "").strip() or _("Household of %(name)s") % {"name": head.name}
+    household = Household.objects.create(name=name[:100], head=head, org_id=head.org_id)
+    HouseholdMember.objects.create(household=household, customer=head, role=HouseholdMember.Role.HEAD)
+    return household
+
+
+@service
+def add_household_member(actor, household: Household, customer: Customer, role: str = "other") -> HouseholdMember:
+    if not Household.objects.visible_to(actor, HOUSEHOLD_PERMISSION).filter(pk=household.pk).exists():
+        raise PermissionDenied(_("This record is outside your data scope."))
+    if role not in HouseholdMember.Role.values or role == HouseholdMember.Role.HEAD:
+        raise DomainError(_("Choose the member's role (use “set head” to change the head)."), field="role")
+    _require_member_candidate(actor, customer)
+    return HouseholdMember.objects.create(household=household, customer=customer, role=role)
+
+
+@service
+def remove_household_member(actor, household: Household, customer: Customer) -> None:
+    """Take a member out; the head can leave only when they are the last member (the household then ends)."""
+    require_visible(actor, HOUSEHOLD_PERMISSION, customer)
+    member = HouseholdMember.objects.filter(household=household, customer=customer).first()
+    if member is None:
+        raise DomainError(_("This customer is not a member of the household."), field="customer")
+    if household.head_id == customer.pk and household.members.count() > 1:
+        raise DomainError(_("Make another member the head first."), field="customer")
+    member.delete()
+    if not household.members.exists():
+        household.delete()
+
+
+@service
+def set_household_head(actor, household: Household, customer: Customer) -> Household:
+    require_visible(actor, HOUSEHOLD_PERMISSION, customer)
+    member = HouseholdMember.objects.select_for_update().filter(household=household, customer=customer).first()
+    if member is None:
+        raise DomainError(_("Only a member can be the head of the household."), field="customer")
+    HouseholdMember.objects.filter(household=household, role=HouseholdMember.Role.HEAD).exclude(pk=member.pk).update(
+        role=HouseholdMember.Role.OTHER
+    )
+    member.role = HouseholdMember.Role.HEAD
+    member.save(update_fields=["role"])
+    household.head = customer
+    household.org_id = customer.org_id  # the household is managed where its head is
+    household.save(update_fields=["head", "org", "updated_at"])
+    return household
+
+
+def household_view(user, household: Household):
+    """The members of `household` `user` may see, and their AUM total computed in the query
+    (members outside the user's scope are neither listed nor counted)."""
+    from django.db.models import Sum
+
+    visible = Customer.objects.visible_to(user, VIEW).values("pk")
+    queryset = HouseholdMember.objects.filter(household=household, customer__in=visible)
+    total = queryset.aggregate(total=Sum("customer__aum"))["total"]
+    members = sorted(
+        queryset.select_related("customer", "customer__owner"),
+        key=lambda m: (m.role != HouseholdMember.Role.HEAD, m.customer.cif),
+    )
+    return members, total or Decimal("0.00")
+
+
+def household_of(user, customer: Customer):
+    """The household of a customer, if `user` may see it."""
+    member = HouseholdMember.objects.filter(customer=customer).select_related("household").first()
+    if member is None or not Household.objects.visible_to(user, VIEW).filter(pk=member.household_id).exists():
+        return None
+    return member.household
+
+
+# ---------------------------------------------------------------- merging duplicates (CUS-12)
+
+MERGE = "customers.customer:merge"
+
+
+def _merge_targets(actor, duplicate: Customer, survivor: Customer) -> None:
+    require_visible(actor, MERGE, duplicate)
+    require_visible(actor, MERGE, survivor)
+    if duplicate.pk == survivor.pk:
+        raise DomainError(_("A customer cannot be merged into itself."), field="survivor")
+    if survivor.status == Customer.Status.MERGED:
+        raise DomainError(_("The surviving customer has been merged into another one."), field="survivor")
+    if duplicate.status == Customer.Status.MERGED:
+        raise DomainError(_("This customer has been merged already."), field="duplicate")
+
+
+def merge_preview(actor, duplicate: Customer, survivor: Customer) -> dict:
+    """What a merge would move, per kind (counts), without changing anything."""
+    from steward.holdings.models import Account
+
+    _merge_targets(actor, duplicate, survivor)
+    return {
+        "accounts": Account.objects.filter(customer=duplicate).count(),
+        "notes": CustomerNote.objects.filter(customer=duplicate).count(),
+        "relations": CustomerRelation.objects.filter(customer=duplicate).count(),
+        "co_managers": CoManager.objects.filter(customer=duplicate).count(),
+        "ownership_changes": OwnershipChange.objects.filter(customer=duplicate).count(),
+        "household": HouseholdMember.objects.filter(customer=duplicate).count(),
+        "confidential_grants": ConfidentialGrant.objects.filter(customer=duplicate).count(),
+    }
+
+
+@service
+def merge_customers(actor, duplicate: Customer, survivor: Customer, *, now=None) -> dict:
+    """Move everything of `duplicate` to `survivor` in one audited step; the duplicate stays,
+    marked MERGED with merged_into=survivor, so its history can still be followed.
+    Returns the moved ids per kind."""
+    from steward.approvals.models import Application
+    from steward.holdings.models import Account, DailyBalance, Transaction
+
+    duplicate = Customer.objects.select_for_update().get(pk=duplicate.pk)
+    survivor = Customer.objects.select_for_update().get(pk=survivor.pk)
+    _merge_targets(actor, duplicate, survivor)
+    now = now or timezone.now()
+    moved: dict[str, list[int]] = {}
+
+    def move(kind, queryset, **update):
+        ids = list(queryset.values_list("pk", flat=True))
+        if ids:
+            queryset.model.objects.filter(pk__in=ids).update(**update)
+        moved[kind] = ids
+
+    # Accounts and the rows denormalized from them follow the accounts.
+    account_ids = list(Account.objects.filter(customer=duplicate).values_list("pk", flat=True))
+    move("accounts", Account.objects.filter(pk__in=account_ids), customer=survivor)
+    DailyBalance.objects.filter(account_id__in=account_ids).update(customer=survivor)
+    Transaction.objects.filter(account_id__in=account_ids).update(customer=survivor)
+    # Daily figures stay with the duplicate as its own history; the intake recomputes the survivor's.
+    move("notes", CustomerNote.objects.filter(customer=duplicate), customer=survivor)
+    move("ownership_changes", OwnershipChange.objects.filter(customer=duplicate), customer=survivor)
+
+    # Relations: drop those that would relate the survivor to itself or repeat an existing one.
+    existing = set(
+        CustomerRelation.objects.filter(customer=survivor).values_list("related_customer_id", "corporate_id", "kind")
+    )
+    relation_ids = []
+    for relation in CustomerRelation.objects.filter(customer=duplicate):
+        key = (relation.related_customer_id, relation.corporate_id, relation.kind)
+        if relation.related_customer_id == survivor.pk or key in existing:
+            relation.delete()
+            continue
+        existing.add(key)
+        relation.customer = survivor
+        relation.save(update_fields=["customer"])
+        relation_ids.append(relation.pk)
+    moved["relations"] = relation_ids
+    # Relations pointing at the duplicate now point at the survivor (unless that would be a self-relation).
+    CustomerRelation.objects.filter(related_customer=duplicate, customer=survivor).delete()
+    CustomerRelation.objects.filter(related_customer=duplicate).update(related_customer=survivor)
+
+    def move_unique(kind, model, field):
+        taken = set(model.objects.filter(customer=survivor).values_list(field, flat=True))
+        rows = model.objects.filter(customer=duplicate)
+        rows.filter(**{f"{field}__in": taken}).delete()
+        move(kind, rows.all(), customer=survivor)
+
+    move_unique("co_managers", CoManager, "user_id")
+    CoManager.objects.filter(customer=survivor, user_id=survivor.owner_id).delete()
+    move_unique("confidential_grants", ConfidentialGrant, "user_id")
+
+    membership = HouseholdMember.objects.filter(customer=duplicate).first()
+    moved["household"] = []
+    if membership is not None:
+        household = membership.household
+        if HouseholdMember.objects.filter(customer=survivor).exists():
+            membership.delete()
+        else:
+            membership.customer = survivor
+            membership.save(update_fields=["customer"])
+            moved["household"] = [household.pk]
+        if household.head_id == duplicate.pk:
+            household.head = survivor if moved["household"] else None
+            household.save(update_fields=["head", "updated_at"])
+        if not household.members.exists():
+            household.delete()
+
+    # Pending applications naming the duplicate now name the survivor.
+    application_ids = []
+    for application in Application.objects.select_for_update().filter(
+        status=Application.Status.PENDING, type__startswith="customers."
+    ):
+        ids = application.payload.get("customer_ids") or []
+        if duplicate.pk in ids:
+            application.payload["customer_ids"] = list(
+                dict.fromkeys(survivor.pk if i == duplicate.pk else i for i in ids)
+            )
+            application.save(update_fields=["payload"])
+            application_ids.append(application.pk)
+    moved["applications"] = application_ids
+
+    if duplicate.is_confidential and not survivor.is_confidential:
+        survivor.is_confidential = True
+        survivor.save(update_fields=["is_confidential", "updated_at"])
+    duplicate.status = Customer.Status.MERGED
+    duplicate.merged_into = survivor
+    duplicate.save(update_fields=["status", "merged_into", "updated_at"])
+    log_event(
+        "customers.merged",
+        duplicate,
+        message=f"into {survivor.pk}",
+        changes={"survivor": survivor.pk, "moved": moved, "at": now.isoformat()},
+    )
+    return moved

@@ -23,4 +23,10 @@ urlpatterns = [
     path("<int:pk>/notes/add/", views.NoteAddView.as_view(), name="note_add"),
     path("notes/<int:pk>/delete/", views.NoteDeleteView.as_view(), name="note_delete"),
     path("<int:pk>/relations/add/", views.RelationAddView.as_view(), name="relation_add"),
+    path("<int:pk>/household/create/", views.HouseholdCreateView.as_view(), name="household_create"),
+    path("households/<int:pk>/", views.HouseholdDetailView.as_view(), name="household_detail"),
+    path("households/<int:pk>/members/", views.HouseholdMemberView.as_view(), name="household_members"),
+    path("<int:pk>/merge/", views.MergeView.as_view(), name="customer_merge"),
+    path("import/", views.ImportView.as_view(), name="customer_import"),
+    path("import/template.xlsx", views.ImportTemplateView.as_view(), name="customer_import_template"),
 ]

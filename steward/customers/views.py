@@ -1,15 +1,25 @@
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 
 from steward.access.services import has_permission
 from steward.basedata.services import code_label
 from steward.core.errors import DomainError
-from steward.core.views import ObjectActionView, ObjectDetailView, ObjectListView, ServiceFormView
+from steward.core.views import (
+    ObjectActionView,
+    ObjectDetailView,
+    ObjectListView,
+    PermissionRequiredMixin,
+    ScopedObjectMixin,
+    ServiceFormView,
+)
 from steward.customers import services
 from steward.customers.filters import CustomerFilterSet
 from steward.customers.forms import (
@@ -21,7 +31,15 @@ from steward.customers.forms import (
     RelationForm,
     TransferRequestForm,
 )
-from steward.customers.models import CoManager, CorporateParty, Customer, CustomerNote, OwnershipChange
+from steward.customers.models import (
+    CoManager,
+    CorporateParty,
+    Customer,
+    CustomerNote,
+    Household,
+    HouseholdMember,
+    OwnershipChange,
+)
 from steward.customers.permissions import TAB_PERMISSIONS, VIEW
 from steward.customers.tables import CustomerTable
 from steward.org.models import Employee
@@ -34,6 +52,7 @@ TAB_LABELS = {
     "relations": gettext_lazy("Relations"),
     "notes": gettext_lazy("Notes"),
     "ownership": gettext_lazy("Ownership history"),
+    "household": gettext_lazy("Household"),
 }
 
 
@@ -112,6 +131,7 @@ class CustomerDetailView(ObjectDetailView):
             "can_change": has_permission(user, "customers.customer:change"),
             "can_confidential": has_permission(user, "customers.customer:confidential"),
             "can_transfer": has_permission(user, "customers.customer:transfer"),
+            "can_merge": has_permission(user, "customers.customer:merge") and obj.status != Customer.Status.MERGED,
         }
 
 
@@ -152,6 +172,12 @@ class CustomerTabView(ObjectDetailView):
             context["relations"] = services.relations_for(user, obj)
             context["can_change"] = has_permission(user, "customers.customer:change")
             context["form"] = RelationForm(user=user)
+        elif tab == "household":
+            household = services.household_of(user, obj)
+            context["household"] = household
+            if household is not None:
+                context["members"], context["total_aum"] = services.household_view(user, household)
+            context["can_change"] = has_permission(user, "customers.customer:change")
         elif tab == "ownership":
             context["changes"] = OwnershipChange.objects.filter(customer=obj).select_related(
                 "from_owner", "to_owner", "changed_by"
@@ -352,3 +378,157 @@ class CoManagerView(ObjectActionView):
             raise DomainError(_("No employee has this number."))
         services.add_co_manager(request.user, obj, employee)
         return _("%(user)s now co-manages this customer.") % {"user": employee}
+
+
+# ---------------------------------------------------------------- households (CUS-08)
+
+
+class HouseholdDetailView(ObjectDetailView):
+    """A household: the members the viewer may see (masked identity) and their AUM total."""
+
+    model = Household
+    permission = VIEW
+    template_name = "customers/household_detail.html"
+
+    def extra_context(self, request, obj):
+        members, total = services.household_view(request.user, obj)
+        return {
+            "members": members,
+            "total_aum": total,
+            "roles": HouseholdMember.Role.choices[1:],
+            "can_change": has_permission(request.user, "customers.customer:change"),
+        }
+
+
+class HouseholdCreateView(ObjectActionView):
+    """From a customer's household tab: start a household with this customer as its head."""
+
+    model = Customer
+    permission = "customers.customer:change"
+
+    def act(self, request, obj):
+        services.create_household(request.user, obj, name=request.POST.get("name", ""))
+        return _("The household was created.")
+
+
+class HouseholdMemberView(ObjectActionView):
+    """Add (cif + role), remove (remove=<customer id>) or make head (head=<customer id>)."""
+
+    model = Household
+    permission = "customers.customer:change"
+
+    def act(self, request, obj):
+        visible = Customer.objects.visible_to(request.user, self.permission)
+        if request.POST.get("remove") or request.POST.get("head"):
+            pk = request.POST.get("remove") or request.POST.get("head")
+            customer = visible.filter(pk=pk if str(pk).isdigit() else None).first()
+            if customer is None:
+                raise DomainError(_("No customer you can see has this number."))
+            if request.POST.get("remove"):
+                services.remove_household_member(request.user, obj, customer)
+                return _("%(customer)s left the household.") % {"customer": customer.name}
+            services.set_household_head(request.user, obj, customer)
+            return _("%(customer)s is now the head of the household.") % {"customer": customer.name}
+        customer = visible.filter(cif=request.POST.get("cif", "").strip()).first()
+        if customer is None:
+            raise DomainError(_("No customer you can see has this number."))
+        services.add_household_member(request.user, obj, customer, request.POST.get("role", "other"))
+        return _("%(customer)s joined the household.") % {"customer": customer.name}
+
+
+# ---------------------------------------------------------------- merging duplicates (CUS-12)
+
+
+class MergeView(PermissionRequiredMixin, ScopedObjectMixin, View):
+    """Merge this (duplicate) customer into a survivor: GET ?survivor=<cif> previews, POST merges."""
+
+    model = Customer
+    permission = "customers.customer:merge"
+    template_name = "customers/merge.html"
+
+    def survivor(self, request, cif):
+        cif = (cif or "").strip()
+        if not cif:
+            return None
+        survivor = Customer.objects.visible_to(request.user, self.permission).filter(cif=cif).first()
+        if survivor is None:
+            raise DomainError(_("No customer you can see has this number."), field="survivor")
+        return survivor
+
+    def get(self, request, *args, **kwargs):
+        duplicate = self.get_object()
+        context = {"object": duplicate, "title": _("Merge %(customer)s") % {"customer": duplicate}}
+        try:
+            survivor = self.survivor(request, request.GET.get("survivor"))
+            if survivor is not None:
+                context["survivor"] = survivor
+                context["preview"] = services.merge_preview(request.user, duplicate, survivor)
+        except DomainError as error:
+            context["error"] = error.message
+        return TemplateResponse(request, self.template_name, context)
+
+    def post(self, request, *args, **kwargs):
+        duplicate = self.get_object()
+        try:
+            survivor = self.survivor(request, request.POST.get("survivor"))
+            if survivor is None:
+                raise DomainError(_("Enter the surviving customer's number."))
+            services.merge_customers(request.user, duplicate, survivor)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return HttpResponseRedirect(reverse("customers:customer_merge", args=[duplicate.pk]))
+        messages.success(request, _("The customer was merged into %(survivor)s.") % {"survivor": survivor})
+        return HttpResponseRedirect(survivor.get_absolute_url())
+
+
+# ---------------------------------------------------------------- import from Excel (CUS-13)
+
+
+class ImportTemplateView(PermissionRequiredMixin, View):
+    permission = "customers.customer:import"
+
+    def get(self, request, *args, **kwargs):
+        from django.http import HttpResponse
+
+        from steward.customers.importing import template_workbook
+
+        response = HttpResponse(
+            template_workbook(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = 'attachment; filename="customers-template.xlsx"'
+        return response
+
+
+class ImportView(PermissionRequiredMixin, View):
+    """Upload → row-level report. "Check" never saves; "Import" saves only a clean file;
+    "Import the good rows" needs the confirmation box ticked."""
+
+    permission = "customers.customer:import"
+    template_name = "customers/import.html"
+
+    def render(self, request, **context):
+        context.setdefault("title", _("Import customers"))
+        return TemplateResponse(request, self.template_name, context)
+
+    def get(self, request, *args, **kwargs):
+        return self.render(request)
+
+    def post(self, request, *args, **kwargs):
+        from steward.customers.importing import import_customers
+
+        upload = request.FILES.get("file")
+        action = request.POST.get("action", "check")
+        if upload is None:
+            return self.render(request, error=_("Choose the filled-in template."))
+        good_rows_only = action == "import_good"
+        if good_rows_only and request.POST.get("confirm") != "1":
+            return self.render(request, error=_("Tick the box to confirm importing only the good rows."))
+        try:
+            report = import_customers(
+                request.user, upload, save=action in ("import", "import_good"), good_rows_only=good_rows_only
+            )
+        except DomainError as error:
+            return self.render(request, error=error.message)
+        if report.imported:
+            messages.success(request, _("%(n)s customers were imported.") % {"n": len(report.imported)})
+        return self.render(request, report=report, action=action)

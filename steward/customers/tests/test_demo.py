@@ -1,6 +1,6 @@
 from steward.customers.demo import seed_demo_customers
 from steward.customers.identity import parse_resident_id
-from steward.customers.models import Customer
+from steward.customers.models import Customer, Household
 from steward.org.demo import BankSize, build_bank
 from steward.org.models import Employee
 
@@ -16,3 +16,7 @@ def test_demo_customers_are_valid_deterministic_and_owned_by_the_demo_rm(db):
         assert parse_resident_id(customer.id_number).birth_date == customer.birth_date
     first = Customer.objects.get(cif="6000000003")
     assert first.name and first.risk_level
+    # Two demo households of the demo RM's customers (CUS-08), each headed by one of them.
+    households = Household.objects.all()
+    assert households.count() == 2 and sum(h.members.count() for h in households) == 5
+    assert {h.head.owner for h in households} == {rm}

@@ -4,6 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from steward.customers.models import CoManager
+from steward.customers.permissions import TAB_PERMISSIONS
 from steward.customers.tests.factories import resident_id
 from steward.testing import EmployeeFactory, grant
 
@@ -117,7 +118,7 @@ def test_the_360_view_renders_every_tab_for_a_full_role(book, client):
     client.force_login(book.bank.north_rm)
     page = client.get(f"/customers/{book.mine.pk}/")
     assert page.status_code == 200
-    assert len(page.context["tabs"]) == 7
+    assert len(page.context["tabs"]) == len(TAB_PERMISSIONS)
     for key, _label in page.context["tabs"]:
         response = client.get(f"/customers/{book.mine.pk}/tab/{key}/")
         assert response.status_code == 200, key
