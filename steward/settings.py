@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "steward.notices",
     "steward.customers",
     "steward.holdings",
+    "steward.segments",
     "steward.security",
     "steward.api",
 ]

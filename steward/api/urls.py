@@ -10,6 +10,7 @@ from steward.holdings.api.views import IntakeBatchViewSet
 from steward.jobs.api.views import JobRunViewSet, JobViewSet
 from steward.notices.api.views import MyNoticeViewSet, NoticeViewSet
 from steward.org.api.views import EmployeeViewSet, OrgViewSet
+from steward.segments.api.views import SegmentViewSet
 
 router = DefaultRouter()
 router.register("orgs", OrgViewSet)
@@ -25,6 +26,7 @@ router.register("notices", NoticeViewSet)
 router.register("my-notices", MyNoticeViewSet, basename="my-notice")
 router.register("customers", CustomerViewSet)
 router.register("intake-batches", IntakeBatchViewSet)
+router.register("segments", SegmentViewSet)
 
 app_name = "api"
 urlpatterns = router.urls

@@ -222,6 +222,7 @@ def test_the_matrix_covers_every_api_route():
         "job-runs": "steward/jobs/tests/test_api.py",
         "customers": "steward/customers/tests/test_api_matrix.py",
         "intake-batches": "steward/holdings/tests/test_api_matrix.py",
+        "segments": "steward/segments/tests/test_api_matrix.py",
     }
     for prefix, path in own_matrix.items():
         assert (ROOT / path).exists(), f"{prefix} claims its own matrix in {path}"
