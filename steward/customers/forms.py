@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from steward.basedata.services import code_choices
 from steward.core.forms import StewardForm, StewardModelForm
 from steward.customers.models import Customer, CustomerRelation
-from steward.customers.services import CODE_FIELDS
+from steward.customers.services import CODE_FIELDS, EDITABLE_FIELDS
 from steward.org.models import Employee, Org
 
 
@@ -16,22 +16,8 @@ class CustomerForm(StewardModelForm):
             "name",
             "org",
             "owner",
-            "id_type",
-            "id_number",
-            "birth_date",
-            "gender",
-            "mobile",
-            "address",
-            "occupation",
-            "education",
-            "income_band",
-            "risk_level",
-            "risk_expires_on",
-            "kyc_status",
-            "source",
-            "status",
-            "sms_subscribed",
-            "phone_notice_subscribed",
+            # Exactly what the service lets a user edit, in the same order.
+            *(name for name in EDITABLE_FIELDS if name != "name"),
         ]
         widgets = {
             "birth_date": forms.DateInput(attrs={"type": "date"}),
