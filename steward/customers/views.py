@@ -1,3 +1,5 @@
+import contextlib
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
@@ -42,6 +44,8 @@ from steward.customers.models import (
 )
 from steward.customers.permissions import TAB_PERMISSIONS, VIEW
 from steward.customers.tables import CustomerTable
+from steward.holdings.figures import asset_trend, aum_by_category
+from steward.holdings.views import CustomerAccountsView, CustomerTransactionsView
 from steward.org.models import Employee
 
 TAB_LABELS = {
@@ -178,11 +182,56 @@ class CustomerTabView(ObjectDetailView):
             if household is not None:
                 context["members"], context["total_aum"] = services.household_view(user, household)
             context["can_change"] = has_permission(user, "customers.customer:change")
+        elif tab == "assets":
+            context.update(_assets_context(request, obj))
+        elif tab == "trend":
+            trend = asset_trend(obj)
+            context["trend"] = trend
+            context["chart"] = {
+                "kind": "trend",
+                "labels": {"aum": str(_("AUM")), "average": str(_("average daily assets (month)"))},
+                "daily": trend["daily"],
+                "monthly": trend["monthly"],
+            }
+        elif tab == "transactions":
+            context.update(_transactions_context(request, obj))
         elif tab == "ownership":
             context["changes"] = OwnershipChange.objects.filter(customer=obj).select_related(
                 "from_owner", "to_owner", "changed_by"
             )
         return context
+
+
+def _assets_context(request, customer) -> dict:
+    """The assets tab: the holdings view's accounts (latest balance), grouped by product category,
+    and the AUM-by-category pie."""
+    context = {"can_view_accounts": has_permission(request.user, "holdings.account:view"), "accounts": []}
+    if context["can_view_accounts"]:
+        part = CustomerAccountsView()
+        part.setup(request, pk=customer.pk)
+        with contextlib.suppress(Http404):  # not visible under the holdings permission: no accounts
+            context["accounts"] = list(part.get_queryset().order_by("product__category__path", "-balance", "number"))
+    categories = aum_by_category(customer)
+    context["categories"] = categories
+    context["chart"] = {
+        "kind": "pie",
+        "title": str(_("AUM by category")),
+        "data": [{"name": str(category), "value": amount} for category, amount in categories],
+    }
+    return context
+
+
+def _transactions_context(request, customer) -> dict:
+    """The transactions tab: the first page of the holdings transactions view, rendered in place;
+    its paging, sorting and filter then talk to that view (customers/charts.js routes them)."""
+    if not has_permission(request.user, "holdings.transaction:view"):
+        return {"can_view_transactions": False}
+    try:
+        response = CustomerTransactionsView.as_view()(request, pk=customer.pk)
+    except Http404:
+        return {"can_view_transactions": False}
+    data = response.context_data
+    return {"can_view_transactions": True, "table": data["table"], "filterset": data["filterset"]}
 
 
 class CustomerCreateView(ServiceFormView):
