@@ -30,7 +30,7 @@ def _cpu_model() -> str:
             if line.startswith("model name"):
                 return line.split(":", 1)[1].strip()
     except OSError:
-        pass
+        pass  # not Linux: the CPU model is simply not reported
     return platform.processor() or platform.machine()
 
 

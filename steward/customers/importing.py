@@ -118,7 +118,7 @@ def read_rows(upload) -> list[tuple[int, dict]]:
 
 
 class _Discard(Exception):
-    pass
+    """Raised to roll back a dry run ("Check") after every row was validated."""
 
 
 def _label(name: str) -> str:

@@ -86,7 +86,7 @@ ProgressFn = Callable[[str, int, int], None]
 
 
 class RowError(ValueError):
-    pass
+    """A row that cannot load; it is quarantined with its line and this message."""
 
 
 @dataclass

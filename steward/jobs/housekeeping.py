@@ -17,7 +17,7 @@ Progress = Callable[[int, int], None]
 
 
 def _noop(done: int, total: int) -> None:
-    pass
+    """The progress callback when nobody is watching."""
 
 
 def clear_expired_sessions(now: dt.datetime, progress: Progress = _noop) -> dict[str, int]:

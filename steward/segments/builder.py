@@ -73,7 +73,7 @@ def apply_form(data) -> dict:
         elif action == "remove" and path:
             del _node(definition, path[:-1])["rules"][path[-1]]
     except (IndexError, KeyError, TypeError, ValueError):
-        pass
+        pass  # a stale or forged path from the browser: keep the definition as it was
     return definition
 
 
