@@ -348,42 +348,31 @@ class TransferRequestView(ServiceFormView):
     permission = "customers.customer:transfer"
     form_class = TransferRequestForm
     title = gettext_lazy("Request a customer transfer")
+    application_type = "customers.transfer"
 
     def get_form(self, data=None, instance=None):
-        form = TransferRequestForm(data=data, user=self.request.user)
+        form = self.form_class(data=data, user=self.request.user)
         if data is None and "customers" in self.request.GET:
             form.initial["customers"] = self.request.GET["customers"]
         return form
+
+    def payload(self, data) -> dict:
+        return {"customers": data["customers"], "new_owner": data["new_owner"].employee_no}
 
     def perform(self, form, instance):
         from steward.approvals.services import submit
 
         data = form.cleaned_data
-        return submit(
-            self.request.user,
-            "customers.transfer",
-            reason=data["reason"],
-            payload={"customers": data["customers"], "new_owner": data["new_owner"].employee_no},
-        )
+        return submit(self.request.user, self.application_type, reason=data["reason"], payload=self.payload(data))
 
 
 class AllocationRequestView(TransferRequestView):
     form_class = AllocationRequestForm
     title = gettext_lazy("Request unassigned customers")
+    application_type = "customers.allocation"
 
-    def get_form(self, data=None, instance=None):
-        form = AllocationRequestForm(data=data, user=self.request.user)
-        if data is None and "customers" in self.request.GET:
-            form.initial["customers"] = self.request.GET["customers"]
-        return form
-
-    def perform(self, form, instance):
-        from steward.approvals.services import submit
-
-        data = form.cleaned_data
-        return submit(
-            self.request.user, "customers.allocation", reason=data["reason"], payload={"customers": data["customers"]}
-        )
+    def payload(self, data) -> dict:
+        return {"customers": data["customers"]}
 
 
 class AssignView(TransferRequestView):
@@ -391,12 +380,6 @@ class AssignView(TransferRequestView):
     form_class = AssignForm
     title = gettext_lazy("Assign customers")
     success_message = gettext_lazy("The customers were assigned.")
-
-    def get_form(self, data=None, instance=None):
-        form = AssignForm(data=data, user=self.request.user)
-        if data is None and "customers" in self.request.GET:
-            form.initial["customers"] = self.request.GET["customers"]
-        return form
 
     def perform(self, form, instance):
         from steward.customers.approvals import _numbers

@@ -280,6 +280,14 @@ class Parsed:
     read: int = 0
 
 
+def _parse_file(path, entity, row_parser, progress: ProgressFn | None, total: int) -> Parsed:
+    """Parse a day's file after its header (which was checked before anything was applied)."""
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        return _parse(reader, entity, row_parser, progress, total)
+
+
 def _parse(reader, entity, row_parser, progress: ProgressFn | None, total: int) -> Parsed:
     parsed = Parsed()
     width = len(LAYOUTS[entity])
@@ -333,10 +341,7 @@ def _products(cursor, path, data_date, now, progress, total) -> tuple[Parsed, in
             _flag(v[7], "is_liability"),
         )
 
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
-        next(reader)
-        parsed = _parse(reader, "products", row, progress, total)
+    parsed = _parse_file(path, "products", row, progress, total)
     cols = [
         ("code", "text"),
         ("name", "text"),
@@ -421,10 +426,7 @@ def _customers(cursor, path, data_date, now, progress, total) -> tuple[Parsed, i
             owner,
         )
 
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
-        next(reader)
-        parsed = _parse(reader, "customers", row, progress, total)
+    parsed = _parse_file(path, "customers", row, progress, total)
     cols = [
         ("cif", "text"),
         ("name", "text"),
@@ -496,10 +498,7 @@ def _accounts(cursor, path, data_date, now, progress, total) -> tuple[Parsed, in
         seen.add(number)
         return (line, number, cif, product, opened, closed, balance)
 
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
-        next(reader)
-        parsed = _parse(reader, "accounts", row, progress, total)
+    parsed = _parse_file(path, "accounts", row, progress, total)
     cols = [
         ("line", "int"),
         ("account_no", "text"),
@@ -577,10 +576,7 @@ def _transactions(cursor, path, data_date, now, progress, total) -> tuple[Parsed
             _text(v[6], "description", 200),
         )
 
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
-        next(reader)
-        parsed = _parse(reader, "transactions", row, progress, total)
+    parsed = _parse_file(path, "transactions", row, progress, total)
     cols = [
         ("line", "int"),
         ("reference", "text"),
