@@ -363,13 +363,9 @@ def _approve(actor, application, comment, step, now):
                 created_at=now,
             )
             _record_skips(application, skipped, now)
-            application.status = Application.Status.APPROVED
-            application.decided_at = now
-            application.decided_by = actor
             application.last_error = ""
             application.last_error_at = None
-            application.save(update_fields=["status", "decided_at", "decided_by", "last_error", "last_error_at"])
-            application.handlers.clear()
+            _close(application, Application.Status.APPROVED, actor, now, "last_error", "last_error_at")
             application_type.on_approved(application, actor)
             log_event(
                 "approvals.approved",
@@ -387,6 +383,15 @@ def _approve(actor, application, comment, step, now):
         log_event("approvals.approval_failed", application, actor=actor, message=message)
         return application, message
     return application, None
+
+
+def _close(application: Application, status: str, actor, now, *also_changed: str) -> None:
+    """The application reaches its final status: nobody handles it any more."""
+    application.status = status
+    application.decided_at = now
+    application.decided_by = actor
+    application.save(update_fields=["status", "decided_at", "decided_by", *also_changed])
+    application.handlers.clear()
 
 
 @service
@@ -409,11 +414,7 @@ def reject(actor, application: Application, *, comment: str, step: int | None = 
         comment=comment,
         created_at=now,
     )
-    application.status = Application.Status.REJECTED
-    application.decided_at = now
-    application.decided_by = actor
-    application.save(update_fields=["status", "decided_at", "decided_by"])
-    application.handlers.clear()
+    _close(application, Application.Status.REJECTED, actor, now)
     application_type.on_rejected(application, actor)
     log_event(
         "approvals.rejected",
@@ -512,11 +513,7 @@ def withdraw(actor, application: Application, *, comment: str = "", now=None) ->
         comment=(comment or "").strip(),
         created_at=now,
     )
-    application.status = Application.Status.WITHDRAWN
-    application.decided_at = now
-    application.decided_by = actor
-    application.save(update_fields=["status", "decided_at", "decided_by"])
-    application.handlers.clear()
+    _close(application, Application.Status.WITHDRAWN, actor, now)
     log_event(
         "approvals.withdrawn",
         application,
