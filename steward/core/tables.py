@@ -6,6 +6,9 @@ import django_tables2 as tables
 class StewardTable(tables.Table):
     # Columns a user may not hide (the one that links to the record).
     required_columns: tuple[str, ...] = ()
+    # Where sort and page links go: the list's own URL, so a table embedded in another page
+    # (e.g. a tab of the customer view) still pages through its own view.
+    base_url = ""
 
     class Meta:
         attrs = {"class": "table table-vcenter table-hover card-table table-sm"}

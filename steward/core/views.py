@@ -79,9 +79,14 @@ class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
             queryset = filterset.qs
         table = self.table_class(queryset, request=request)
         table.view_permission = self.permission  # the reveal button re-checks visibility under it
+        table.base_url = self.list_url(request)
         preferences = (request.user.ui_preferences or {}).get("columns", {})
         table.apply_column_choice(preferences.get(self.table_key()))
         return filterset, table
+
+    def list_url(self, request) -> str:
+        """The URL this list answers on; sort and page links are built on it."""
+        return request.path
 
     def page_size(self, request) -> int:
         try:

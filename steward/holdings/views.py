@@ -1,5 +1,6 @@
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from steward.core.views import ObjectListView
@@ -102,6 +103,11 @@ class CustomerAccountsView(CustomerPartMixin, ObjectListView):
 class CustomerTransactionsView(CustomerPartMixin, ObjectListView):
     model = Transaction
     permission = "holdings.transaction:view"
+
+    def list_url(self, request) -> str:
+        # Also when embedded in the customer view's transactions tab.
+        return reverse("holdings:customer_transactions", args=[self.kwargs["pk"]])
+
     table_class = TransactionTable
     filterset_class = TransactionFilterSet
     select_related = ("account", "account__product")

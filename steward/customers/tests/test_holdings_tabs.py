@@ -87,7 +87,8 @@ def test_the_transactions_tab_pages_and_filters_the_customer_s_transactions(hold
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count("payment 0") == 20  # the first page of 25
-    assert f'data-table-url="/holdings/customer/{holdings.mine.pk}/transactions/"' in html
+    # Paging links inside the tab go to the transactions view, not to the customer page.
+    assert f'hx-get="/holdings/customer/{holdings.mine.pk}/transactions/?page=2"' in html
     page2 = client.get(f"/holdings/customer/{holdings.mine.pk}/transactions/?page=2", HTTP_HX_REQUEST="true")
     assert page2.content.decode().count("payment 0") == 5
     found = client.get(f"/holdings/customer/{holdings.mine.pk}/transactions/?q=payment 007", HTTP_HX_REQUEST="true")

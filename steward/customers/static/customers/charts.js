@@ -44,11 +44,6 @@
     });
   }
 
-  // Paging and sorting links of a table inside a tab carry only "?page=…": send them to the table's own view.
-  document.addEventListener("htmx:configRequest", function (event) {
-    var box = event.detail.elt.closest && event.detail.elt.closest("[data-table-url]");
-    if (box && event.detail.path.charAt(0) === "?") event.detail.path = box.dataset.tableUrl + event.detail.path;
-  });
   document.addEventListener("htmx:afterSwap", initCharts);
   document.addEventListener("htmx:load", initCharts);
   window.addEventListener("resize", function () {
