@@ -724,6 +724,7 @@ def load_day(
     """Load every entity file found in `directory` for `data_date`, then derive the day's figures
     and reminders. A refused file does not stop the other files; figures are derived from what loaded."""
     from steward.holdings import figures
+    from steward.holdings.signals import day_loaded
 
     now = now or timezone.now()
     files = day_files(directory)
@@ -739,6 +740,7 @@ def load_day(
         if progress:
             progress("figures", 0, 1)
         result.figures = figures.derive_day(data_date, now=now)
+        day_loaded.send(sender=load_day, data_date=data_date, now=now, actor=actor)
         if progress:
             progress("figures", 1, 1)
     return result
