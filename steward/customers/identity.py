@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
 import phonenumbers
 from django.utils.translation import gettext as _
-from phonenumbers import carrier, geocoder
+from phonenumbers import PhoneMetadata, carrier, geocoder
+from phonenumbers.carrierdata import CARRIER_DATA, CARRIER_LONGEST_PREFIX
+from phonenumbers.geodata import GEOCODE_DATA, GEOCODE_LONGEST_PREFIX
+from phonenumbers.prefix import _find_lang
 
 from steward.core.errors import DomainError
 
@@ -88,3 +92,38 @@ def parse_mobile(value: str, field: str = "mobile") -> MobileFacts:
     return MobileFacts(
         str(parsed.national_number), province[:20], city[:30], carrier.name_for_number(parsed, "zh")[:20]
     )
+
+
+_CN_MOBILE_RE = re.compile(PhoneMetadata.metadata_for_region("CN").mobile.national_number_pattern)
+
+
+def _longest_prefix_name(data: dict, longest: int, digits: str) -> str:
+    for size in range(longest, 0, -1):
+        entry = data.get(digits[:size])
+        if entry is not None:
+            name = _find_lang(entry, "zh", None, None)
+            if name is not None:
+                return name
+    return ""
+
+
+@functools.lru_cache(maxsize=None)
+def mobile_place(prefix7: str) -> tuple[str, str, str]:
+    """(province, city, carrier) of the 7-digit block a mainland mobile number belongs to — what
+    `parse_mobile` derives, read straight from phonenumbers' prefix tables.
+
+    The daily intake derives this for a million customers; the full parse/validate/geocode path
+    costs ~200 µs a number, this ~3 µs, and the cache holds one entry per block (a few hundred
+    thousand at most). A block that is not a mobile block gives blanks."""
+    number = prefix7 + "0000"
+    if not _CN_MOBILE_RE.fullmatch(number):
+        return "", "", ""
+    digits = "86" + number
+    # phonenumbers falls back to the country's name when it has no place for the block.
+    place = _longest_prefix_name(GEOCODE_DATA, GEOCODE_LONGEST_PREFIX, digits) or "中国"
+    match = _PROVINCE_RE.match(place)
+    if match:
+        province, city = match.group(1), match.group(2) or match.group(1)
+    else:
+        province = city = place
+    return province[:20], city[:30], _longest_prefix_name(CARRIER_DATA, CARRIER_LONGEST_PREFIX, digits)[:20]

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from django.utils.translation import gettext as _
 from steward.audit.context import acting_as
 from steward.audit.services import log_event
 from steward.core.errors import DomainError
+from steward.customers.identity import mobile_place
 from steward.customers.models import Customer
 from steward.holdings.models import IntakeBatch, IntakeRejectedRow, Product, ProductCategory
 from steward.privacy import crypto
@@ -160,18 +160,6 @@ def resident_id_valid(number: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-@functools.lru_cache(maxsize=65536)
-def mobile_place(prefix7: str) -> tuple[str, str, str]:
-    """(province, city, carrier) of a mobile number block; blank when phonenumbers does not know it."""
-    from steward.customers.identity import parse_mobile
-
-    try:
-        facts = parse_mobile(prefix7 + "0000")
-    except DomainError:
-        return "", "", ""
-    return facts.province, facts.city, facts.carrier
 
 
 def resident_id_check(first17: str) -> str:
