@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "steward.customers",
     "steward.holdings",
     "steward.segments",
+    "steward.tags",
     "steward.security",
     "steward.api",
 ]

@@ -115,7 +115,7 @@ def intake(ctx):
             )
         finally:
             ctx.runs, ctx.warmup = runs, warmup
-        loaded = Customer.objects.filter(figures_as_of=last).count()
+        loaded = Customer.objects.filter(figures__as_of=last).count()
         ctx.check(loaded == customers, f"{loaded} customers have figures as of {last}, expected {customers}")
         ctx.note(
             f"New day: full load {full.median_ms / 1000:.2f} s vs bare {bare.median_ms / 1000:.2f} s = "

@@ -64,20 +64,22 @@ def hand_sql(user_id: int) -> int:
     low, high = TODAY.replace(year=TODAY.year - 51), TODAY.replace(year=TODAY.year - 30)
     sql = """
         SELECT COUNT(*) FROM customers_customer c
+        JOIN customers_customerfigures f ON f.customer_id = c.id
         WHERE c.birth_date > %s AND c.birth_date <= %s
           AND c.risk_level IN ('R3', 'R4', 'R5')
-          AND c.aum >= 500000 AND c.aum <= 5000000
-          AND (NOT c.is_confidential OR c.owner_id = %s)
+          AND f.aum >= 500000 AND f.aum <= 5000000
+          AND (NOT c.is_confidential OR c.owner_id = %s
+               OR c.id IN (SELECT g.customer_id FROM customers_confidentialgrant g WHERE g.user_id = %s))
           AND EXISTS (
             SELECT 1 FROM holdings_dailybalance b
             JOIN holdings_account a ON a.id = b.account_id
             JOIN holdings_product p ON p.id = a.product_id
             JOIN holdings_productcategory pc ON pc.id = p.category_id
-            WHERE b.customer_id = c.id AND b.data_date = c.figures_as_of AND b.balance > 0
+            WHERE b.customer_id = c.id AND b.data_date = f.as_of AND b.balance > 0
               AND pc.path >= %s AND pc.path < %s)
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [low, high, user_id, path, path + "~"])
+        cursor.execute(sql, [low, high, user_id, user_id, path, path + "~"])
         return cursor.fetchone()[0]
 
 

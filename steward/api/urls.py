@@ -11,6 +11,13 @@ from steward.jobs.api.views import JobRunViewSet, JobViewSet
 from steward.notices.api.views import MyNoticeViewSet, NoticeViewSet
 from steward.org.api.views import EmployeeViewSet, OrgViewSet
 from steward.segments.api.views import SegmentViewSet
+from steward.tags.api.views import (
+    CustomerGroupViewSet,
+    CustomerTagViewSet,
+    GroupMemberViewSet,
+    TagCategoryViewSet,
+    TagViewSet,
+)
 
 router = DefaultRouter()
 router.register("orgs", OrgViewSet)
@@ -27,6 +34,11 @@ router.register("my-notices", MyNoticeViewSet, basename="my-notice")
 router.register("customers", CustomerViewSet)
 router.register("intake-batches", IntakeBatchViewSet)
 router.register("segments", SegmentViewSet)
+router.register("tag-categories", TagCategoryViewSet)
+router.register("tags", TagViewSet)
+router.register("customer-tags", CustomerTagViewSet)
+router.register("customer-groups", CustomerGroupViewSet)
+router.register("group-members", GroupMemberViewSet)
 
 app_name = "api"
 urlpatterns = router.urls

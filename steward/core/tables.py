@@ -16,14 +16,16 @@ class StewardTable(tables.Table):
 
     def choosable_columns(self):
         return [
-            (column.name, column.header) for column in self.columns.all() if column.name not in self.required_columns
+            (column.name, column.header)
+            for column in self.columns.all()
+            if column.name not in self.required_columns and not isinstance(column.column, BulkSelectColumn)
         ]
 
     def apply_column_choice(self, visible: list[str] | None) -> None:
         if not visible:
             return
         for column in self.columns.all():
-            if column.name in self.required_columns:
+            if column.name in self.required_columns or isinstance(column.column, BulkSelectColumn):
                 continue
             if column.name in visible:
                 self.columns.show(column.name)
@@ -67,3 +69,35 @@ class LocalDateTimeColumn(tables.Column):
 
     def value(self, value):
         return self.render(value) if value else ""
+
+
+class BulkSelectColumn(tables.Column):
+    """The row-selection checkbox of a list with bulk actions (ObjectListView.bulk_actions).
+
+    The checkboxes belong to the list's bulk-action form (``form="bulk-form"``) although the table
+    sits outside it, so paging and filtering by htmx keep working; never exported, never hidden."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("accessor", "pk")
+        kwargs.setdefault("orderable", False)
+        kwargs.setdefault("exclude_from_export", True)
+        kwargs.setdefault("attrs", {"th": {"class": "w-1"}, "td": {"class": "w-1"}})
+        super().__init__(**kwargs)
+
+    @property
+    def header(self):
+        from django.utils.html import format_html
+        from django.utils.translation import gettext
+
+        return format_html(
+            '<input class="form-check-input" type="checkbox" data-bulk-page aria-label="{}" data-testid="bulk-page">',
+            gettext("Select every row on this page"),
+        )
+
+    def render(self, value):
+        from django.utils.html import format_html
+
+        return format_html(
+            '<input class="form-check-input" type="checkbox" name="ids" value="{}" form="bulk-form" data-bulk-row>',
+            value,
+        )

@@ -7,13 +7,18 @@ missing permission is a 403 — whatever the template showed.
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
@@ -24,6 +29,31 @@ from steward.core.errors import DomainError
 from steward.core.export import table_to_xlsx
 
 MAX_PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class BulkAction:
+    """An action a list offers on its selected rows (or on every row matching its filter).
+
+    Apps register actions by key (``register_bulk_action``); a list opts in by naming keys in
+    ``ObjectListView.bulk_actions``. The form posts ``ids`` (or ``select_all=1``), ``source`` (the
+    list's URL with its query) and ``target`` (one of ``targets(user, view)``, if given) to
+    ``url_name``; that view gets its rows through ``bulk_selection(request, model)``."""
+
+    key: str
+    label: object
+    url_name: str
+    permission: str
+    targets: Callable | None = None  # (user, view) -> [(value, label)]: a drop-down of targets
+    icon: str = "checks"
+
+
+BULK_ACTIONS: dict[str, BulkAction] = {}
+
+
+def register_bulk_action(*actions: BulkAction) -> None:
+    for action in actions:
+        BULK_ACTIONS[action.key] = action
 
 
 class PermissionRequiredMixin(LoginRequiredMixin):
@@ -62,11 +92,14 @@ class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
     add_url_name: str | None = None
     add_permission: str | None = None
     default_page_size = 20
+    # Keys of registered BulkActions this list offers (opt-in): adds a selection column and a bar.
+    bulk_actions: tuple[str, ...] = ()
 
     def table_key(self) -> str:
         return f"{self.model._meta.app_label}.{self.model._meta.model_name}"
 
-    def build(self, request):
+    def filtered_queryset(self, request):
+        """The list's rows under its current filter: (filterset, queryset)."""
         queryset = self.get_queryset()
         filterset = (
             self.filterset_class(request.GET or None, queryset=queryset, request=request)
@@ -77,7 +110,36 @@ class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
             queryset = queryset.none()
         elif filterset is not None:
             queryset = filterset.qs
-        table = self.table_class(queryset, request=request)
+        return filterset, queryset
+
+    def available_bulk_actions(self, request) -> list[dict]:
+        """The declared bulk actions the user holds the permission of (and that have a target)."""
+        if not hasattr(self, "_bulk"):
+            self._bulk = []
+            for key in self.bulk_actions:
+                action = BULK_ACTIONS.get(key)
+                if action is None or not has_permission(request.user, action.permission):
+                    continue
+                targets = list(action.targets(request.user, self)) if action.targets else None
+                if targets == []:
+                    continue
+                self._bulk.append({"action": action, "url": reverse(action.url_name), "targets": targets})
+        return self._bulk
+
+    def check_access(self, request) -> None:
+        """The page's permissions, for a request that does not go through dispatch (bulk actions)."""
+        for name in (self.permission, getattr(self, "page_permission", None)):
+            if name and not has_permission(request.user, name):
+                raise PermissionDenied(_("You do not have permission to open this page."))
+
+    def build(self, request):
+        filterset, queryset = self.filtered_queryset(request)
+        extra = {}
+        if self.available_bulk_actions(request):
+            from steward.core.tables import BulkSelectColumn
+
+            extra = {"extra_columns": [("bulk_select", BulkSelectColumn())], "sequence": ("bulk_select", "...")}
+        table = self.table_class(queryset, request=request, **extra)
         table.view_permission = self.permission  # the reveal button re-checks visibility under it
         table.base_url = self.list_url(request)
         preferences = (request.user.ui_preferences or {}).get("columns", {})
@@ -122,6 +184,8 @@ class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
             "add_url_name": self.add_url_name
             if self.add_url_name and has_permission(request.user, self.add_permission or "")
             else None,
+            "bulk_actions": self.available_bulk_actions(request),
+            "bulk_source": request.get_full_path(),
         }
         context.update(self.extra_context(request))
         template = "core/table_partial.html" if request.htmx and not request.htmx.boosted else self.template_name
@@ -233,3 +297,42 @@ class ObjectActionView(PermissionRequiredMixin, ScopedObjectMixin, View):
         if not (url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None)):
             url = obj.get_absolute_url()
         return HttpResponseRedirect(url)
+
+
+def bulk_selection(request, model):
+    """The rows a bulk action applies to, taken from the list it was started on (``source``): the
+    ticked ``ids`` among that list's rows, or with ``select_all=1`` every row the list shows under
+    its filter. The list's own permission, queryset (data scope) and filter decide — never the ids alone."""
+    source = request.POST.get("source", "")
+    path, _sep, query = source.partition("?")
+    try:
+        match = resolve(path)
+    except Resolver404:
+        match = None
+    view_class = getattr(getattr(match, "func", None), "view_class", None)
+    if (
+        view_class is None
+        or not issubclass(view_class, ObjectListView)
+        or view_class.model is not model
+        or not view_class.bulk_actions
+    ):
+        raise DomainError(_("This list offers no bulk actions."))
+    listing = copy.copy(request)
+    listing.method = "GET"
+    listing.GET = QueryDict(query)
+    view = view_class()
+    view.setup(listing, *match.args, **match.kwargs)
+    view.check_access(listing)
+    if request.POST.get("select_all") == "1":
+        return view.filtered_queryset(listing)[1]
+    ids = [int(pk) for pk in request.POST.getlist("ids") if str(pk).isdigit()]
+    if not ids:
+        raise DomainError(_("Select at least one row, or every row matching the filter."))
+    return view.get_queryset().filter(pk__in=ids)
+
+
+def safe_next(url: str, fallback: str) -> str:
+    """`url` if it is a path on this site, else `fallback`."""
+    if url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None):
+        return url
+    return fallback

@@ -8,7 +8,7 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self):
-        from steward.customers import permissions  # noqa: F401  (registers menus and actions)
+        from steward.customers import permissions, signals  # noqa: F401  (menus and actions; figures rows)
         from steward.customers.approvals import register_types
         from steward.customers.defaults import register_defaults
 

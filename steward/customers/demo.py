@@ -13,7 +13,7 @@ from faker import Faker
 from steward.audit.services import log_bulk
 from steward.core.errors import DomainError
 from steward.customers.identity import parse_mobile, parse_resident_id
-from steward.customers.models import CoManager, Customer, CustomerNote, Household, HouseholdMember
+from steward.customers.models import CoManager, Customer, CustomerFigures, CustomerNote, Household, HouseholdMember
 from steward.privacy.crypto import blind_index
 
 SEED = 20261124
@@ -90,6 +90,8 @@ def seed_demo_customers(count: int = 300, seed: int = SEED) -> int:
     customers[0].is_confidential = customers[1].is_confidential = True
     Customer.objects.bulk_create(customers, batch_size=500)
     saved = list(Customer.objects.filter(cif__startswith="6").order_by("cif"))
+    # bulk_create sends no post_save: give the new customers their figures rows here.
+    CustomerFigures.objects.bulk_create([CustomerFigures(customer=c) for c in saved], ignore_conflicts=True)
     log_bulk("create", Customer, [c.pk for c in saved], message="demo customers")
     colleagues = [c for c in saved if c.owner_id and c.owner_id != demo_rm.pk and c.org_id == demo_rm.org_id]
     CoManager.objects.bulk_create([CoManager(customer=c, user=demo_rm) for c in colleagues[:5]])

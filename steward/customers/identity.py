@@ -107,7 +107,7 @@ def _longest_prefix_name(data: dict, longest: int, digits: str) -> str:
     return ""
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def mobile_place(prefix7: str) -> tuple[str, str, str]:
     """(province, city, carrier) of the 7-digit block a mainland mobile number belongs to — what
     `parse_mobile` derives, read straight from phonenumbers' prefix tables.

@@ -15,6 +15,7 @@ TAB_PERMISSIONS = {
     "transactions": "customers.tab:transactions",
     "relations": "customers.tab:relations",
     "notes": "customers.tab:notes",
+    "service": "customers.tab:service",
     "ownership": "customers.tab:ownership",
     "household": "customers.tab:household",
 }
@@ -39,6 +40,7 @@ registry.add_permissions(
     Permission("customers.tab:transactions", _("360° view: transactions tab"), TABS, scoped=False),
     Permission("customers.tab:relations", _("360° view: relations tab"), TABS, scoped=False),
     Permission("customers.tab:notes", _("360° view: notes tab"), TABS, scoped=False),
+    Permission("customers.tab:service", _("360° view: service history tab"), TABS, scoped=False),
     Permission("customers.tab:ownership", _("360° view: ownership history tab"), TABS, scoped=False),
     Permission("customers.tab:household", _("360° view: household tab"), TABS, scoped=False),
 )
@@ -104,5 +106,11 @@ SEED_ROLE_PERMISSIONS = {
         "customers.tab:assets",
         "customers.tab:trend",
     ),
-    "compliance_auditor": (VIEW, "customers.orglist:view", "customers.tab:profile", "customers.tab:ownership"),
+    "compliance_auditor": (
+        VIEW,
+        "customers.orglist:view",
+        "customers.tab:profile",
+        "customers.tab:ownership",
+        "customers.tab:service",
+    ),
 }

@@ -6,6 +6,7 @@ Every rule about customers lives here; views, the API and the approvals types ca
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -217,6 +218,56 @@ def notes_for(user, customer: Customer):
     if not Customer.objects.visible_to(user, VIEW).filter(pk=customer.pk).exists():
         return CustomerNote.objects.none()
     return CustomerNote.objects.readable_by(user).filter(customer=customer).select_related("author")
+
+
+# ---------------------------------------------------------------- service history (CUS-02)
+
+SERVICE_HISTORY_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class ServiceEvent:
+    """One line of a customer's service history: when, what, who, and the detail."""
+
+    on: dt.date
+    at: dt.datetime | None
+    kind: str
+    detail: str
+    by: str
+
+
+def service_history(user, customer: Customer, limit: int = SERVICE_HISTORY_LIMIT) -> list[ServiceEvent]:
+    """The customer's service history, newest first: who looked after them (ownership changes),
+    the reminders the data raised for the RM and whether they were handled, tier changes, and the
+    notes `user` may read. A fixed number of queries, each bounded by `limit`."""
+    from steward.holdings.models import Reminder, TierChange
+
+    if not Customer.objects.visible_to(user, VIEW).filter(pk=customer.pk).exists():
+        return []
+    events: list[ServiceEvent] = []
+    for change in OwnershipChange.objects.filter(customer=customer).select_related(
+        "from_owner", "to_owner", "changed_by"
+    )[:limit]:
+        detail = f"{change.from_owner.name if change.from_owner else '—'} → {change.to_owner.name if change.to_owner else '—'}"
+        if change.reason:
+            detail += f" ({change.reason})"
+        by = change.changed_by.name if change.changed_by else ""
+        events.append(ServiceEvent(change.changed_at.date(), change.changed_at, change.get_kind_display(), detail, by))
+    for reminder in (
+        Reminder.objects.filter(customer=customer).select_related("owner").order_by("-due_on", "-pk")[:limit]
+    ):
+        state = _("handled") if reminder.is_done else _("open")
+        detail = " · ".join(str(part) for part in (reminder.text, reminder.amount, state) if part not in ("", None))
+        owner = reminder.owner.name if reminder.owner else ""
+        events.append(ServiceEvent(reminder.due_on, None, reminder.get_kind_display(), detail, owner))
+    for change in TierChange.objects.filter(customer=customer).order_by("-data_date")[:limit]:
+        detail = f"{change.old_tier or '—'} → {change.new_tier or '—'}"
+        events.append(ServiceEvent(change.data_date, None, _("Tier change"), detail, ""))
+    for note in notes_for(user, customer)[:limit]:
+        label = _("Private note") if note.is_private else _("Note")
+        events.append(ServiceEvent(note.created_at.date(), note.created_at, label, note.body[:200], note.author.name))
+    events.sort(key=lambda e: (e.on, e.at or dt.datetime.min.replace(tzinfo=dt.UTC)), reverse=True)
+    return events[:limit]
 
 
 # ---------------------------------------------------------------- ownership (CUS-09)
@@ -556,9 +607,9 @@ def household_view(user, household: Household):
 
     visible = Customer.objects.visible_to(user, VIEW).values("pk")
     queryset = HouseholdMember.objects.filter(household=household, customer__in=visible)
-    total = queryset.aggregate(total=Sum("customer__aum"))["total"]
+    total = queryset.aggregate(total=Sum("customer__figures__aum"))["total"]
     members = sorted(
-        queryset.select_related("customer", "customer__owner"),
+        queryset.select_related("customer", "customer__owner", "customer__figures"),
         key=lambda m: (m.role != HouseholdMember.Role.HEAD, m.customer.cif),
     )
     return members, total or Decimal("0.00")

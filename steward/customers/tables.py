@@ -1,6 +1,7 @@
 import django_tables2 as tables
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from steward.core.tables import CodeLabelColumn, StewardTable
 from steward.customers.models import Customer
@@ -13,6 +14,12 @@ class CustomerTable(StewardTable):
     risk_level = CodeLabelColumn("risk_level", verbose_name=_("risk rating"))
     owner = tables.Column(accessor="owner__name", verbose_name=_("relationship manager"), default="—")
     org = tables.Column(accessor="org__name", verbose_name=_("managing org"))
+    # The derived figures are the customer's `figures` row (select_related by the list views).
+    tier = tables.Column(accessor="figures__tier", verbose_name=pgettext_lazy("customer", "tier"), default="—")
+    aum = tables.Column(accessor="figures__aum", verbose_name=_("AUM"))
+    avg_daily_assets_month = tables.Column(
+        accessor="figures__avg_daily_assets_month", verbose_name=_("average daily assets (month)")
+    )
     required_columns = ("cif",)
 
     class Meta(StewardTable.Meta):

@@ -55,8 +55,10 @@ TAB_LABELS = {
     "transactions": gettext_lazy("Transactions"),
     "relations": gettext_lazy("Relations"),
     "notes": gettext_lazy("Notes"),
+    "service": gettext_lazy("Service history"),
     "ownership": gettext_lazy("Ownership history"),
     "household": gettext_lazy("Household"),
+    "tags": gettext_lazy("Tags and groups"),
 }
 
 
@@ -65,12 +67,14 @@ class CustomerListView(ObjectListView):
     permission = VIEW
     table_class = CustomerTable
     filterset_class = CustomerFilterSet
-    select_related = ("owner", "org")
+    select_related = ("owner", "org", "figures")
     export_permission = "customers.customer:export"
     add_url_name = "customers:customer_add"
     add_permission = "customers.customer:add"
     # A second permission the page needs besides the data permission (the org-wide lists).
     page_permission: str | None = None
+    # Tick customers, then add them to a group or tag them (registered by steward.tags).
+    bulk_actions = ("tags.group_add", "tags.group_remove", "tags.tag_add", "tags.tag_remove")
 
     def dispatch(self, request, *args, **kwargs):
         if (
@@ -107,7 +111,7 @@ class UnassignedCustomersView(CustomerListView):
     template_name = "customers/unassigned_list.html"
 
     def get_queryset(self):
-        return services.unassigned_for(self.request.user).select_related("org")
+        return services.unassigned_for(self.request.user).select_related("org", "figures")
 
     def extra_context(self, request):
         return {"can_assign": has_permission(request.user, "customers.customer:assign")}
@@ -119,7 +123,7 @@ class CustomerDetailView(ObjectDetailView):
     model = Customer
     permission = VIEW
     template_name = "customers/customer_detail.html"
-    select_related = ("owner", "org")
+    select_related = ("owner", "org", "figures")
 
     def extra_context(self, request, obj):
         user = request.user
@@ -136,6 +140,7 @@ class CustomerDetailView(ObjectDetailView):
             "can_confidential": has_permission(user, "customers.customer:confidential"),
             "can_transfer": has_permission(user, "customers.customer:transfer"),
             "can_merge": has_permission(user, "customers.customer:merge") and obj.status != Customer.Status.MERGED,
+            "tag_chips": _tag_chips(user, obj),
         }
 
 
@@ -153,7 +158,7 @@ class CustomerTabView(ObjectDetailView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        return Customer.objects.visible_to(self.request.user, VIEW).select_related("owner", "org")
+        return Customer.objects.visible_to(self.request.user, VIEW).select_related("owner", "org", "figures")
 
     def extra_context(self, request, obj):
         user = request.user
@@ -195,11 +200,26 @@ class CustomerTabView(ObjectDetailView):
             }
         elif tab == "transactions":
             context.update(_transactions_context(request, obj))
+        elif tab == "tags":
+            from steward.tags.views import tags_tab_context
+
+            context.update(tags_tab_context(request, obj))
+        elif tab == "service":
+            context["events"] = services.service_history(user, obj)
         elif tab == "ownership":
             context["changes"] = OwnershipChange.objects.filter(customer=obj).select_related(
                 "from_owner", "to_owner", "changed_by"
             )
         return context
+
+
+def _tag_chips(user, customer) -> list:
+    """The customer's active tags for the header (empty without the tags app or its permission)."""
+    try:
+        from steward.tags.services import tags_of
+    except ImportError:
+        return []
+    return [link.tag for link in tags_of(user, customer)]
 
 
 def _assets_context(request, customer) -> dict:

@@ -21,6 +21,16 @@ PARAMETERS = [
         "holdings",
     ),
     ParameterSpec(
+        "holdings.card_expiry_reminder_days",
+        "int",
+        "30",
+        "卡片到期提醒提前天数",
+        "Card expiry reminder lead time (days)",
+        "holdings",
+        "0",
+        "180",
+    ),
+    ParameterSpec(
         "holdings.birthday_reminder_days",
         "int",
         "7",

@@ -2,30 +2,34 @@
 the data raises — DAT-05. Everything is set-based and costs O(that day's rows):
 
 * `DailyFigures` (customer, date): AUM (non-liability balances), liabilities, contribution —
-  the asset trend's daily points;
-* `PeriodTotal` (customer, month/quarter/year): running sums; a day first takes back what an
-  earlier run of the same day added, then adds its own, so averages never rescan history;
-* `CategoryAum`: current AUM per top-level category;
-* Customer fields: aum, aum_30_days_ago, avg_daily_assets_month/quarter/year (sum ÷ calendar
-  days of the period so far), contribution_ytd, tier (thresholds parameter) with `TierChange`.
+  the asset trend's daily points, and what a re-run of the day takes back;
+* `CustomerFigures` (one narrow row per customer, `customer.figures`): aum, aum_30_days_ago,
+  the running sums of the month, quarter and year containing `as_of` and the averages from them
+  (sum ÷ calendar days of the period so far), contribution_ytd, tier (thresholds parameter) with
+  `TierChange`. A new day adds its AUM to the sums (a new period starts from zero); a re-run adds
+  the difference to what the earlier run of the day stored, so history is never rescanned.
+
+The AUM by category (the 360° pie) and the monthly trend beyond 90 days are read per customer
+from the day's balances and the daily figures: they cost the loader nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from steward.basedata.services import parameter
-from steward.customers.models import Customer
+from steward.customers.models import Customer, CustomerFigures
 from steward.holdings.models import (
     Account,
-    CategoryAum,
     DailyBalance,
     DailyFigures,
-    PeriodTotal,
     Product,
     ProductCategory,
     Reminder,
@@ -61,172 +65,173 @@ def _tier_case(expr: str) -> tuple[str, list]:
         return "''", []
     parts, params = [], []
     for name, minimum in ladder:
-        parts.append(f"WHEN {expr} >= %s THEN %s")
+        # The cast: SQLite compares a text-bound parameter with an expression of no affinity as text.
+        parts.append(f"WHEN {expr} >= CAST(%s AS DECIMAL(20, 2)) THEN %s")
         params += [minimum, name]
     return f"CASE {' '.join(parts)} ELSE '' END", params
 
 
-def _category_cases() -> tuple[str, list, str, list]:
-    """(root-category CASE, params, annual contribution rate CASE, params) over p.category_id."""
+def _rate_case() -> tuple[str, list]:
+    """The annual contribution rate CASE over p.category_id: the nearest category (itself, then up
+    the tree) with a configured rate."""
     rates = {k: Decimal(str(v)) for k, v in (parameter("holdings.contribution_rates") or {}).items()}
     categories = list(ProductCategory.objects.values_list("pk", "code", "path"))
     by_id = {pk: (code, path) for pk, code, path in categories}
-    root_parts, root_params, rate_parts, rate_params = [], [], [], []
+    parts, params = [], []
     for pk, _code, path in categories:
         ancestors = [by_id.get(int(part)) for part in path.strip("/").split("/")]
-        root_parts.append("WHEN %s THEN %s")
-        root_params += [pk, int(path.split("/")[0])]
-        # the nearest category (itself, then up the tree) with a configured rate
         rate = next((rates[a[0]] for a in reversed(ancestors) if a and a[0] in rates), Decimal("0"))
-        rate_parts.append("WHEN %s THEN %s")
-        rate_params += [pk, rate]
-    root = f"CASE p.category_id {' '.join(root_parts)} END" if root_parts else "NULL"
-    rate = f"CASE p.category_id {' '.join(rate_parts)} ELSE 0 END" if rate_parts else "0"
-    return root, root_params, rate, rate_params
+        parts.append("WHEN %s THEN %s")
+        params += [pk, rate]
+    return (f"CASE p.category_id {' '.join(parts)} ELSE 0 END" if parts else "0"), params
 
 
-def _period_add(cursor, day: dt.date) -> None:
-    """Add the day's change (new figures minus what an earlier run of the day stored) to the
-    month, quarter and year sums in one statement; unchanged customers cost nothing."""
-    table, figures = PeriodTotal._meta.db_table, DailyFigures._meta.db_table
-    starts = period_starts(day)
-    cursor.execute("DROP TABLE IF EXISTS day_delta")
-    cursor.execute(
-        f"CREATE TEMP TABLE day_delta AS SELECT n.customer_id AS customer_id, n.aum - COALESCE(o.aum, 0) AS aum, "
-        f"n.contribution - COALESCE(o.contribution, 0) AS contribution FROM day_figures n "
-        f"LEFT JOIN {figures} o ON o.customer_id = n.customer_id AND o.data_date = %s",
-        [day],
-    )
-    cursor.execute(
-        f"INSERT INTO day_delta (customer_id, aum, contribution) SELECT o.customer_id, -o.aum, -o.contribution "
-        f"FROM {figures} o WHERE o.data_date = %s "
-        f"AND NOT EXISTS (SELECT 1 FROM day_figures n WHERE n.customer_id = o.customer_id)",
-        [day],
-    )
-    cursor.execute("DELETE FROM day_delta WHERE aum = 0 AND contribution = 0")
-    cursor.execute(
-        f"INSERT INTO {table} AS t (customer_id, period, period_start, aum_total, contribution_total) "
-        f"SELECT d.customer_id, p.period, p.start, d.aum, d.contribution FROM day_delta d CROSS JOIN "
-        f"(SELECT 'M' AS period, %s AS start UNION ALL SELECT 'Q', %s UNION ALL SELECT 'Y', %s) p WHERE 1 = 1 "
-        f"ON CONFLICT (customer_id, period, period_start) DO UPDATE SET "
-        f"aum_total = t.aum_total + excluded.aum_total, "
-        f"contribution_total = t.contribution_total + excluded.contribution_total",
-        [starts["M"], starts["Q"], starts["Y"]],
-    )
-    cursor.execute("DROP TABLE day_delta")
+def _analyze(cursor, table: str) -> None:
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {table}")  # temp tables are never analysed automatically
 
 
 @transaction.atomic
 def derive_day(day: dt.date, *, now=None) -> dict:
-    """Recompute the derived figures of `day` (idempotent) and raise its reminders."""
+    """Derive the figures of `day` (idempotent: a re-run changes nothing) and raise its reminders."""
     now = now or timezone.now()
     balance_t, account_t, product_t = DailyBalance._meta.db_table, Account._meta.db_table, Product._meta.db_table
-    figures_t, period_t = DailyFigures._meta.db_table, PeriodTotal._meta.db_table
-    customer_t, category_t, tier_t = Customer._meta.db_table, CategoryAum._meta.db_table, TierChange._meta.db_table
-    root_case, root_params, rate_case, rate_params = _category_cases()
-    day_rows = (
-        f"FROM {balance_t} b JOIN {account_t} a ON a.id = b.account_id JOIN {product_t} p ON p.id = a.product_id "
-        f"WHERE b.data_date = %s"
+    daily_t, figures_t, customer_t = (
+        DailyFigures._meta.db_table,
+        CustomerFigures._meta.db_table,
+        Customer._meta.db_table,
     )
+    rate_case, rate_params = _rate_case()
     with connection.cursor() as cursor:
-        # 1. The day's points; the period sums take the difference to an earlier run of the day.
-        cursor.execute("DROP TABLE IF EXISTS day_figures")
+        # 1. The day's points, and their difference to what an earlier run of the day stored.
+        for name in ("day_figures", "day_delta", "day_new"):
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
         cursor.execute(
             f"CREATE TEMP TABLE day_figures AS SELECT b.customer_id AS customer_id, "
             f"SUM(CASE WHEN p.is_liability THEN 0 ELSE b.balance END) AS aum, "
             f"SUM(CASE WHEN p.is_liability THEN b.balance ELSE 0 END) AS liabilities, "
-            f"ROUND(SUM(b.balance * {rate_case}) / 365, 4) AS contribution {day_rows} GROUP BY b.customer_id",
+            f"ROUND(SUM(b.balance * {rate_case}) / 365, 4) AS contribution "
+            f"FROM {balance_t} b JOIN {account_t} a ON a.id = b.account_id JOIN {product_t} p ON p.id = a.product_id "
+            f"WHERE b.data_date = %s GROUP BY b.customer_id",
             [*rate_params, day],
         )
-        cursor.execute("CREATE INDEX day_figures_customer ON day_figures (customer_id)")
-        if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE day_figures")
-        _period_add(cursor, day)
-        cursor.execute(f"DELETE FROM {figures_t} WHERE data_date = %s", [day])
         cursor.execute(
-            f"INSERT INTO {figures_t} (customer_id, data_date, aum, liabilities, contribution) "
+            f"CREATE TEMP TABLE day_delta AS SELECT n.customer_id AS customer_id, n.aum AS aum, "
+            f"n.aum - COALESCE(o.aum, 0) AS d_aum, n.contribution - COALESCE(o.contribution, 0) AS d_contribution "
+            f"FROM day_figures n LEFT JOIN {daily_t} o ON o.customer_id = n.customer_id AND o.data_date = %s",
+            [day],
+        )
+        cursor.execute(
+            f"INSERT INTO day_delta (customer_id, aum, d_aum, d_contribution) "
+            f"SELECT o.customer_id, 0, -o.aum, -o.contribution FROM {daily_t} o WHERE o.data_date = %s "
+            f"AND NOT EXISTS (SELECT 1 FROM day_figures n WHERE n.customer_id = o.customer_id)",
+            [day],
+        )
+        cursor.execute("CREATE UNIQUE INDEX day_delta_customer ON day_delta (customer_id)")
+        _analyze(cursor, "day_delta")
+
+        cursor.execute(f"SELECT MAX(data_date) FROM {daily_t}")
+        latest = cursor.fetchone()[0]
+        if isinstance(latest, str):
+            latest = dt.date.fromisoformat(latest)
+        is_latest = latest is None or day >= latest
+
+        # 2. The daily points themselves.
+        cursor.execute(f"DELETE FROM {daily_t} WHERE data_date = %s", [day])
+        cursor.execute(
+            f"INSERT INTO {daily_t} (customer_id, data_date, aum, liabilities, contribution) "
             f"SELECT customer_id, %s, aum, liabilities, contribution FROM day_figures",
             [day],
         )
         customers = cursor.rowcount
         cursor.execute("DROP TABLE day_figures")
 
-        cursor.execute(f"SELECT MAX(figures_as_of) FROM {customer_t}")
-        latest = cursor.fetchone()[0]
-        if isinstance(latest, str):
-            latest = dt.date.fromisoformat(latest)
-        is_latest = latest is None or day >= latest
-        if is_latest:
-            # 2. Current AUM by top-level category.
-            cursor.execute(f"DELETE FROM {category_t}")
-            cursor.execute(
-                f"INSERT INTO {category_t} (customer_id, category_id, data_date, amount) "
-                f"SELECT b.customer_id, {root_case}, %s, SUM(b.balance) {day_rows} AND NOT p.is_liability "
-                f"GROUP BY b.customer_id, {root_case}",
-                [*root_params, day, day, *root_params],
-            )
-            # 3. The customer's figures (customers without any balance today drop to zero).
-            starts = period_starts(day)
-            days = {k: (day - s).days + 1 for k, s in starts.items()}
-            cursor.execute(
-                f"UPDATE {customer_t} SET figures_as_of = %s, aum = x.aum, aum_30_days_ago = x.aum30, "
-                f"avg_daily_assets_month = ROUND(x.m * 1.0 / %s, 2), avg_daily_assets_quarter = ROUND(x.q * 1.0 / %s, 2), "
-                f"avg_daily_assets_year = ROUND(x.y * 1.0 / %s, 2), contribution_ytd = ROUND(x.c, 2) "
-                f"FROM (SELECT c.id, COALESCE(f.aum, 0) AS aum, COALESCE(f30.aum, 0) AS aum30, "
-                f"COALESCE(pm.aum_total, 0) AS m, COALESCE(pq.aum_total, 0) AS q, COALESCE(py.aum_total, 0) AS y, "
-                f"COALESCE(py.contribution_total, 0) AS c FROM {customer_t} c "
-                f"LEFT JOIN {figures_t} f ON f.customer_id = c.id AND f.data_date = %s "
-                f"LEFT JOIN {figures_t} f30 ON f30.customer_id = c.id AND f30.data_date = %s "
-                f"LEFT JOIN {period_t} pm ON pm.customer_id = c.id AND pm.period = 'M' AND pm.period_start = %s "
-                f"LEFT JOIN {period_t} pq ON pq.customer_id = c.id AND pq.period = 'Q' AND pq.period_start = %s "
-                f"LEFT JOIN {period_t} py ON py.customer_id = c.id AND py.period = 'Y' AND py.period_start = %s "
-                f"WHERE f.customer_id IS NOT NULL OR c.figures_as_of IS NOT NULL) x "
-                f"WHERE {customer_t}.id = x.id AND ({customer_t}.figures_as_of IS DISTINCT FROM %s "
-                f"OR {customer_t}.aum <> x.aum OR {customer_t}.aum_30_days_ago <> x.aum30 "
-                f"OR {customer_t}.contribution_ytd <> ROUND(x.c, 2) "
-                f"OR {customer_t}.avg_daily_assets_month <> ROUND(x.m * 1.0 / %s, 2) "
-                f"OR {customer_t}.avg_daily_assets_quarter <> ROUND(x.q * 1.0 / %s, 2) "
-                f"OR {customer_t}.avg_daily_assets_year <> ROUND(x.y * 1.0 / %s, 2))",
-                [
-                    day,
-                    days["M"],
-                    days["Q"],
-                    days["Y"],
-                    day,
-                    day - dt.timedelta(days=30),
-                    starts["M"],
-                    starts["Q"],
-                    starts["Y"],
-                    day,
-                    days["M"],
-                    days["Q"],
-                    days["Y"],
-                ],
-            )
-            # 4. Tier, with its history (an unchanged tier writes nothing).
-            tier_case, tier_params = _tier_case("c.aum")
-            cursor.execute(
-                f"INSERT INTO {tier_t} AS t (customer_id, data_date, old_tier, new_tier, aum) "
-                f"SELECT c.id, %s, c.tier, {tier_case}, c.aum FROM {customer_t} c "
-                f"WHERE c.figures_as_of = %s AND c.tier <> {tier_case} "
-                f"ON CONFLICT (customer_id, data_date) DO UPDATE SET new_tier = excluded.new_tier, aum = excluded.aum",
-                [day, *tier_params, day, *tier_params],
-            )
-            cursor.execute(f"DELETE FROM {tier_t} WHERE data_date = %s AND old_tier = new_tier", [day])
-            set_case, set_params = _tier_case("aum")
-            cursor.execute(
-                f"UPDATE {customer_t} SET tier = {set_case} WHERE figures_as_of = %s AND tier <> {set_case}",
-                [*set_params, day, *set_params],
-            )
-            tier_changes = cursor.rowcount
-        else:
-            tier_changes = 0
+        # 3. Every customer has a figures row (the intake inserts customers in SQL, past the signal).
+        cursor.execute(
+            f"INSERT INTO {figures_t} (customer_id, as_of, aum, aum_30_days_ago, avg_daily_assets_month, "
+            f"avg_daily_assets_quarter, avg_daily_assets_year, tier, contribution_ytd, aum_sum_month, "
+            f"aum_sum_quarter, aum_sum_year, contribution_sum_year) "
+            f"SELECT c.id, NULL, 0, 0, 0, 0, 0, '', 0, 0, 0, 0, 0 FROM {customer_t} c "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {figures_t} f WHERE f.customer_id = c.id)"
+        )
+        tier_changes = _apply_latest(cursor, day) if is_latest else _apply_past(cursor, day)
+        cursor.execute("DROP TABLE day_delta")
         reminders = raise_reminders(cursor, day, now)
     return {"customers": customers, "tier_changes": tier_changes, "reminders": reminders, "latest": is_latest}
 
 
+def _apply_latest(cursor, day: dt.date) -> int:
+    """`day` is the newest data date: every customer with figures moves to it (no balance today
+    means zero AUM today); the sums of a period that `day` continues keep growing, others restart."""
+    figures_t, daily_t, tier_t = CustomerFigures._meta.db_table, DailyFigures._meta.db_table, TierChange._meta.db_table
+    starts = period_starts(day)
+    days = {k: (day - s).days + 1 for k, s in starts.items()}
+    tier_case, tier_params = _tier_case("COALESCE(d.aum, 0)")
+    cursor.execute(
+        f"CREATE TEMP TABLE day_new AS SELECT f.customer_id AS customer_id, f.tier AS old_tier, "
+        f"COALESCE(d.aum, 0) AS aum, COALESCE(p.aum, 0) AS aum30, {tier_case} AS tier, "
+        f"CASE WHEN f.as_of >= %s THEN f.aum_sum_month ELSE 0 END + COALESCE(d.d_aum, 0) AS sum_m, "
+        f"CASE WHEN f.as_of >= %s THEN f.aum_sum_quarter ELSE 0 END + COALESCE(d.d_aum, 0) AS sum_q, "
+        f"CASE WHEN f.as_of >= %s THEN f.aum_sum_year ELSE 0 END + COALESCE(d.d_aum, 0) AS sum_y, "
+        f"CASE WHEN f.as_of >= %s THEN f.contribution_sum_year ELSE 0 END + COALESCE(d.d_contribution, 0) AS sum_c "
+        f"FROM {figures_t} f LEFT JOIN day_delta d ON d.customer_id = f.customer_id "
+        f"LEFT JOIN {daily_t} p ON p.customer_id = f.customer_id AND p.data_date = %s "
+        f"WHERE (f.as_of IS NOT NULL AND f.as_of <= %s) OR d.customer_id IS NOT NULL",
+        [*tier_params, starts["M"], starts["Q"], starts["Y"], starts["Y"], day - dt.timedelta(days=30), day],
+    )
+    # Tier history first, while the old tier is known (a re-run that lands on the old tier drops its row).
+    cursor.execute(
+        f"INSERT INTO {tier_t} AS t (customer_id, data_date, old_tier, new_tier, aum) "
+        f"SELECT customer_id, %s, old_tier, tier, aum FROM day_new WHERE old_tier <> tier "
+        f"ON CONFLICT (customer_id, data_date) DO UPDATE SET new_tier = excluded.new_tier, aum = excluded.aum",
+        [day],
+    )
+    tier_changes = max(cursor.rowcount, 0)
+    cursor.execute(f"DELETE FROM {tier_t} WHERE data_date = %s AND old_tier = new_tier", [day])
+    cursor.execute(
+        f"UPDATE {figures_t} SET as_of = %s, aum = x.aum, aum_30_days_ago = x.aum30, tier = x.tier, "
+        f"aum_sum_month = x.sum_m, aum_sum_quarter = x.sum_q, aum_sum_year = x.sum_y, contribution_sum_year = x.sum_c, "
+        f"avg_daily_assets_month = ROUND(x.sum_m * 1.0 / %s, 2), avg_daily_assets_quarter = ROUND(x.sum_q * 1.0 / %s, 2), "
+        f"avg_daily_assets_year = ROUND(x.sum_y * 1.0 / %s, 2), contribution_ytd = ROUND(x.sum_c, 2) "
+        f"FROM day_new x WHERE {figures_t}.customer_id = x.customer_id",
+        [day, days["M"], days["Q"], days["Y"]],
+    )
+    cursor.execute("DROP TABLE day_new")
+    return tier_changes
+
+
+def _apply_past(cursor, day: dt.date) -> int:
+    """A late or corrected file for a day before the newest: only the sums of the periods the
+    newest day shares with it take the difference, and the 30-days-ago AUM if it is that day."""
+    figures_t = CustomerFigures._meta.db_table
+    cursor.execute(f"SELECT MAX(as_of) FROM {figures_t}")
+    as_of = cursor.fetchone()[0]
+    if isinstance(as_of, str):
+        as_of = dt.date.fromisoformat(as_of)
+    if as_of is None:
+        return 0
+    shared = {k: start == period_starts(as_of)[k] for k, start in period_starts(day).items()}
+    days = {k: (as_of - s).days + 1 for k, s in period_starts(as_of).items()}
+    delta = {k: ("x.d_aum" if shared[k] else "0") for k in ("M", "Q", "Y")}
+    contribution = "x.d_contribution" if shared["Y"] else "0"
+    aum30 = "x.aum" if day == as_of - dt.timedelta(days=30) else "aum_30_days_ago"
+    cursor.execute(
+        f"UPDATE {figures_t} SET aum_30_days_ago = {aum30}, "
+        f"aum_sum_month = aum_sum_month + {delta['M']}, aum_sum_quarter = aum_sum_quarter + {delta['Q']}, "
+        f"aum_sum_year = aum_sum_year + {delta['Y']}, contribution_sum_year = contribution_sum_year + {contribution}, "
+        f"avg_daily_assets_month = ROUND((aum_sum_month + {delta['M']}) * 1.0 / %s, 2), "
+        f"avg_daily_assets_quarter = ROUND((aum_sum_quarter + {delta['Q']}) * 1.0 / %s, 2), "
+        f"avg_daily_assets_year = ROUND((aum_sum_year + {delta['Y']}) * 1.0 / %s, 2), "
+        f"contribution_ytd = ROUND(contribution_sum_year + {contribution}, 2) "
+        f"FROM day_delta x WHERE {figures_t}.customer_id = x.customer_id AND {figures_t}.as_of = %s",
+        [days["M"], days["Q"], days["Y"], as_of],
+    )
+    return 0
+
+
 def raise_reminders(cursor, day: dt.date, now) -> int:
-    """Large transactions of the day, maturities in the next N days, birthdays in the next 7 days.
+    """Large transactions of the day, maturities and card expiries in the next N days, birthdays in
+    the next 7 days.
     One reminder per (kind, customer, subject, date): a re-run adds nothing."""
     reminder_t, customer_t = Reminder._meta.db_table, Customer._meta.db_table
     txn_t, account_t, product_t = Transaction._meta.db_table, Account._meta.db_table, Product._meta.db_table
@@ -253,26 +258,40 @@ def raise_reminders(cursor, day: dt.date, now) -> int:
         [day, False, now_db, day, day, day + dt.timedelta(days=lead)],
     )
     created += max(cursor.rowcount, 0)
+    # Cards expiring in the window; the subject is the card's last four digits (what the RM tells
+    # the customer), the text its product.
+    card_days = int(parameter("holdings.card_expiry_reminder_days"))
+    cursor.execute(
+        f"INSERT INTO {reminder_t} {columns} SELECT 'card_expiry', a.customer_id, c.owner_id, "
+        f"substr(a.number, length(a.number) - 3), a.expires_on, %s, NULL, p.name, %s, %s "
+        f"FROM {account_t} a JOIN {product_t} p ON p.id = a.product_id JOIN {customer_t} c ON c.id = a.customer_id "
+        f"WHERE a.expires_on > %s AND a.expires_on <= %s AND a.closed_on IS NULL {conflict}",
+        [day, False, now_db, day, day + dt.timedelta(days=card_days)],
+    )
+    created += max(cursor.rowcount, 0)
     birthday_days = int(parameter("holdings.birthday_reminder_days"))
     month_day = (
         "strftime('%%m-%%d', c.birth_date)" if connection.vendor == "sqlite" else "to_char(c.birth_date, 'MM-DD')"
     )
-    for offset in range(1, birthday_days + 1):
-        date = day + dt.timedelta(days=offset)
+    # One scan of the customers for the whole window (not one per day of it).
+    window = [day + dt.timedelta(days=offset) for offset in range(1, birthday_days + 1)]
+    if window:
+        days_sql = " UNION ALL ".join(["SELECT %s AS month_day, %s AS due_on"] * len(window))
+        days_params = [p for date in window for p in (date.strftime("%m-%d"), date)]
         cursor.execute(
-            f"INSERT INTO {reminder_t} {columns} SELECT 'birthday', c.id, c.owner_id, '', %s, %s, NULL, '', %s, %s "
-            f"FROM {customer_t} c WHERE c.birth_date IS NOT NULL AND {month_day} = %s AND c.status = 'active' "
-            f"{conflict}",
-            [date, day, False, now_db, date.strftime("%m-%d")],
+            f"INSERT INTO {reminder_t} {columns} SELECT 'birthday', c.id, c.owner_id, '', w.due_on, %s, NULL, '', "
+            f"%s, %s FROM {customer_t} c JOIN ({days_sql}) w ON {month_day} = w.month_day "
+            f"WHERE c.birth_date IS NOT NULL AND c.status = 'active' {conflict}",
+            [day, False, now_db, *days_params],
         )
         created += max(cursor.rowcount, 0)
     return created
 
 
 def asset_trend(customer, as_of: dt.date | None = None, daily_days: int = 90) -> dict:
-    """The asset trend (DAT-06): daily AUM points for the last `daily_days` days, and monthly average
-    daily assets (from the running sums) for the months before. Two indexed reads."""
-    as_of = as_of or customer.figures_as_of
+    """The asset trend (DAT-06): daily AUM points for the last `daily_days` days, and the average
+    daily assets of each earlier month (its daily points summed ÷ its calendar days). Two indexed reads."""
+    as_of = as_of or customer.figures.as_of
     if as_of is None:
         return {"daily": [], "monthly": []}
     first_daily = as_of - dt.timedelta(days=daily_days - 1)
@@ -282,17 +301,35 @@ def asset_trend(customer, as_of: dt.date | None = None, daily_days: int = 90) ->
         .values_list("data_date", "aum")
     )
     monthly = []
-    for start, total in (
-        PeriodTotal.objects.filter(customer=customer, period="M", period_start__lt=first_daily.replace(day=1))
-        .order_by("period_start")
-        .values_list("period_start", "aum_total")
+    for row in (
+        DailyFigures.objects.filter(customer=customer, data_date__lt=first_daily.replace(day=1))
+        .annotate(month=TruncMonth("data_date"))
+        .values("month")
+        .annotate(total=Sum("aum"))
+        .order_by("month")
     ):
+        start = row["month"]
+        start = start.date() if isinstance(start, dt.datetime) else start
         next_month = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        monthly.append((start, (Decimal(total) / (next_month - start).days).quantize(Decimal("0.01"))))
+        monthly.append((start, (Decimal(row["total"]) / (next_month - start).days).quantize(Decimal("0.01"))))
     return {"daily": daily, "monthly": monthly}
 
 
 def aum_by_category(customer) -> list[tuple[ProductCategory, Decimal]]:
-    """Current AUM per top-level product category, largest first (the 360° assets pie)."""
-    rows = CategoryAum.objects.filter(customer=customer, amount__gt=0).select_related("category").order_by("-amount")
-    return [(row.category, row.amount) for row in rows]
+    """Current AUM per top-level product category, largest first (the 360° assets pie): the
+    customer's positive non-liability balances on its figures' date, summed by root category."""
+    as_of = customer.figures.as_of
+    if as_of is None:
+        return []
+    by_path = (
+        DailyBalance.objects.filter(
+            customer=customer, data_date=as_of, balance__gt=0, account__product__is_liability=False
+        )
+        .values_list("account__product__category__path")
+        .annotate(total=Sum("balance"))
+    )
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    for path, total in by_path:
+        totals[int(path.split("/")[0])] += total
+    roots = ProductCategory.objects.in_bulk(list(totals))
+    return sorted(((roots[pk], amount) for pk, amount in totals.items()), key=lambda item: -item[1])

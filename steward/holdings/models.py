@@ -121,6 +121,7 @@ class Account(TimeStampedModel):
     product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="accounts")
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    expires_on = models.DateField(_("card expires on"), null=True, blank=True)
 
     objects = CustomerDataQuerySet.as_manager()
 
@@ -128,7 +129,8 @@ class Account(TimeStampedModel):
         ordering = ["number"]
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
-        indexes = [models.Index(fields=["customer", "product"])]
+        # expires_on: the daily card-expiry reminders read the next N days of it.
+        indexes = [models.Index(fields=["customer", "product"]), models.Index(fields=["expires_on"])]
 
     def __str__(self) -> str:
         return f"{self.product.name} · …{self.number[-4:]}"
@@ -193,41 +195,6 @@ class DailyFigures(models.Model):
         indexes = [models.Index(fields=["data_date"])]
 
 
-class PeriodTotal(models.Model):
-    """Running sums per customer and period (month / quarter / year), so a day adds its own
-    figures instead of rescanning the period's history (average daily assets, contribution)."""
-
-    class Period(models.TextChoices):
-        MONTH = "M", _("Month")
-        QUARTER = "Q", _("Quarter")
-        YEAR = "Y", _("Year")
-
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
-    period = models.CharField(max_length=1, choices=Period.choices)
-    period_start = models.DateField()
-    aum_total = models.DecimalField(max_digits=24, decimal_places=2)
-    contribution_total = models.DecimalField(max_digits=24, decimal_places=4)
-
-    objects = CustomerDataQuerySet.as_manager()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["customer", "period", "period_start"], name="uniq_period_total")]
-
-
-class CategoryAum(models.Model):
-    """A customer's current AUM per top-level product category (the 360° assets pie)."""
-
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
-    category = models.ForeignKey(ProductCategory, on_delete=models.CASCADE, related_name="+")
-    data_date = models.DateField()
-    amount = models.DecimalField(**MONEY)
-
-    objects = CustomerDataQuerySet.as_manager()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["customer", "category"], name="uniq_category_aum")]
-
-
 class TierChange(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="tier_changes")
     data_date = models.DateField(_("data date"))
@@ -254,6 +221,7 @@ class Reminder(models.Model):
         LARGE_TRANSACTION = "large_txn", _("Large transaction")
         MATURITY = "maturity", _("Product maturity")
         BIRTHDAY = "birthday", _("Birthday")
+        CARD_EXPIRY = "card_expiry", _("Card expiry")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="+")
@@ -330,3 +298,23 @@ class IntakeRejectedRow(models.Model):
         ordering = ["batch", "line"]
         verbose_name = _("rejected row")
         verbose_name_plural = _("rejected rows")
+
+
+class IntakeFingerprint(models.Model):
+    """The digest of the raw file row the intake last applied for a key (a customer's cif), so an
+    unchanged row of a daily full snapshot is skipped before it is parsed and encrypted.
+
+    `stamp` is the record's `updated_at` right after that row was applied: a fingerprint counts only
+    while the record still carries that stamp, so any later change (a user's edit, an ownership
+    move, a merge) makes the next file apply core banking's values again."""
+
+    entity = models.CharField(max_length=30)
+    key = models.CharField(max_length=64)
+    digest = models.CharField(max_length=32)
+    stamp = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entity", "key"], name="uniq_intake_fingerprint")]
+
+    def __str__(self) -> str:
+        return f"{self.entity}/{self.key}"

@@ -96,7 +96,7 @@ class CustomerAccountsView(CustomerPartMixin, ObjectListView):
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        latest = DailyBalance.objects.filter(account=OuterRef("pk"), data_date=self.customer.figures_as_of)
+        latest = DailyBalance.objects.filter(account=OuterRef("pk"), data_date=self.customer.figures.as_of)
         return queryset.annotate(balance=Subquery(latest.values("balance")[:1]))
 
 

@@ -6,7 +6,7 @@ import json
 
 from steward.segments.definition import FIELDS, OPERATOR_LABELS
 
-LIST_OPERATORS = ("between", "in", "holds", "not_holds")
+LIST_OPERATORS = ("between", "in", "holds", "not_holds", "has", "not_has")
 EMPTY = {"op": "and", "rules": []}
 
 
@@ -102,12 +102,22 @@ def rows(definition) -> list[dict]:
                     if isinstance(value, list)
                     else ("" if value is None else value),
                     "operators": [(op, OPERATOR_LABELS[op]) for op in (field.operators if field else ())],
+                    "hints": value_hints(rule.get("field") if isinstance(rule, dict) else ""),
                 }
             )
         result.append({"kind": "end", "path": key, "depth": depth})
 
     walk(definition, [], 0)
     return result
+
+
+def value_hints(field) -> list[tuple[str, str]]:
+    """Suggested values of a field, offered as a datalist under its value box: the active tags' codes."""
+    if field != "tag":
+        return []
+    from steward.tags.models import Tag
+
+    return list(Tag.objects.filter(is_active=True).values_list("code", "name"))
 
 
 def field_choices():

@@ -45,6 +45,8 @@ OPERATOR_LABELS = {
     "holds": gettext_lazy("holds"),
     "not_holds": gettext_lazy("does not hold"),
     "within": gettext_lazy("in subtree of"),
+    "has": gettext_lazy("has tag"),
+    "not_has": gettext_lazy("does not have tag"),
 }
 
 MONEY_OPS = ("between", "gte", "lte")
@@ -68,6 +70,7 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("org", gettext_lazy("Managing org (code, with its subtree)"), "org", ("within",)),
         FieldSpec("last_contact", gettext_lazy("Last contact"), "date", ("before", "after", "never")),
         FieldSpec("birthday_month", gettext_lazy("Birthday month"), "month", ("eq", "in")),
+        FieldSpec("tag", gettext_lazy("Tag (code)"), "tag", ("has", "not_has")),
     )
 }
 
@@ -207,9 +210,9 @@ def _money_range(spec, operator, value, today, index) -> Q:
         low, high = (_money(spec, v, index) for v in _pair(spec, value, index))
         if low > high:
             _fail(index, spec.key, _("the lower bound is above the upper bound."))
-        return Q(**{f"{spec.key}__gte": low, f"{spec.key}__lte": high})
+        return Q(**{f"figures__{spec.key}__gte": low, f"figures__{spec.key}__lte": high})
     amount = _money(spec, value, index)
-    return Q(**{f"{spec.key}__{operator}": amount})
+    return Q(**{f"figures__{spec.key}__{operator}": amount})
 
 
 def _choice(spec, operator, value, today, index) -> Q:
@@ -236,7 +239,7 @@ def _choice(spec, operator, value, today, index) -> Q:
 
 
 def _text(spec, operator, value, today, index) -> Q:
-    column = {"province": "mobile_province", "city": "mobile_city", "tier": "tier"}[spec.key]
+    column = {"province": "mobile_province", "city": "mobile_city", "tier": "figures__tier"}[spec.key]
     values = [str(v) for v in _list(spec, value, index)]
     return Q(**{f"{column}__in": values})
 
@@ -283,9 +286,9 @@ def _holds(spec, operator, value, today, index) -> Q:
     from steward.holdings.models import DailyBalance, Product, ProductCategory
 
     codes = [str(v) for v in _list(spec, value, index)]
-    # Accounts with a positive balance on the customer's latest data date (figures_as_of).
+    # Accounts with a positive balance on the customer's latest data date (figures.as_of).
     balances = DailyBalance.objects.filter(
-        customer_id=OuterRef("pk"), data_date=OuterRef("figures_as_of"), balance__gt=0
+        customer_id=OuterRef("pk"), data_date=OuterRef("figures__as_of"), balance__gt=0
     )
     if spec.key == "product":
         found = set(Product.objects.filter(code__in=codes).values_list("code", flat=True))
@@ -309,6 +312,19 @@ def _holds(spec, operator, value, today, index) -> Q:
     return Q(holders) if operator == "holds" else Q(~holders)
 
 
+def _tag(spec, operator, value, today, index) -> Q:
+    from steward.tags.models import CustomerTag, Tag
+
+    codes = [str(v) for v in _list(spec, value, index)]
+    found = set(Tag.objects.filter(code__in=codes, is_active=True).values_list("code", flat=True))
+    missing = [c for c in codes if c not in found]
+    if missing:
+        _fail(index, spec.key, _("no active tag with code %(value)r.") % {"value": missing[0]})
+    # A correlated EXISTS on the customer's few tags, as for holdings; "has" means any of the codes.
+    tagged = Exists(CustomerTag.objects.filter(customer_id=OuterRef("pk"), tag__code__in=codes))
+    return Q(tagged) if operator == "has" else Q(~tagged)
+
+
 _BUILDERS = {
     "int_range": _age,
     "money": _money_range,
@@ -319,6 +335,7 @@ _BUILDERS = {
     "date": _last_contact,
     "month": _birthday_month,
     "holds": _holds,
+    "tag": _tag,
 }
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from decimal import Decimal
 
+from django.db.models import BooleanField, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from steward.access.services import require_permission, require_visible
@@ -125,18 +128,113 @@ def high_value(user, org=None):
     if not total:
         return base.none()
     top = math.ceil(total * 0.2)
-    ids = base.order_by("-aum", "pk").values("pk")[:top]
+    ids = base.order_by("-figures__aum", "pk").values("pk")[:top]
     return base.filter(pk__in=list(ids.values_list("pk", flat=True)))
 
 
-def at_risk(user):
-    """AUM down by 30% or more against 30 days ago."""
-    from decimal import Decimal
+# Where the at-risk rules read a customer's derived figures (the 1:1 `figures` row,
+# CustomerFigures): nothing else in the screen names these columns.
+def latest_data_date_field() -> str:
+    """The customer's latest data date (the day their balances and figures are as of)."""
+    return "figures__as_of"
 
-    from django.db.models import DecimalField, ExpressionWrapper, F
 
-    threshold = ExpressionWrapper(F("aum_30_days_ago") * Decimal("0.7"), output_field=DecimalField())
-    return visible_customers(user).filter(aum_30_days_ago__gt=0, aum__lt=threshold)
+def aum_field() -> str:
+    return "figures__aum"
+
+
+def aum_30_days_ago_field() -> str:
+    return "figures__aum_30_days_ago"
+
+
+AT_RISK_RULES = ("aum_drop", "maturity")
+AT_RISK_AUM_DROP = Decimal("0.30")  # "AUM down 30% or more in 30 days"
+
+
+def _aum_drop_q() -> Q:
+    before = F(aum_30_days_ago_field())
+    threshold = ExpressionWrapper(before * (1 - AT_RISK_AUM_DROP), output_field=DecimalField())
+    return Q(**{f"{aum_30_days_ago_field()}__gt": 0, f"{aum_field()}__lt": threshold})
+
+
+def _unreinvested_maturities(today):
+    """The customer's accounts in a (non-loan) product that matured in the last N days, on or
+    before the customer's latest data date, with nothing reinvested since: no account opened on
+    or after that maturity date in a non-liability product with a positive balance on the
+    latest data date. Correlated to the outer Customer row (OuterRef)."""
+    from steward.basedata.services import parameter
+    from steward.holdings.models import Account
+    from steward.segments.defaults import AT_RISK_MATURITY_DAYS_KEY
+
+    days = int(parameter(AT_RISK_MATURITY_DAYS_KEY))
+    latest = latest_data_date_field()
+    reinvested = Account.objects.filter(
+        customer_id=OuterRef("customer_id"),
+        opened_on__gte=OuterRef("product__maturity_date"),
+        product__is_liability=False,
+        daily_balances__data_date=OuterRef(OuterRef(latest)),
+        daily_balances__balance__gt=0,
+    ).exclude(pk=OuterRef("pk"))
+    return (
+        Account.objects.filter(
+            customer_id=OuterRef("pk"),
+            product__is_liability=False,
+            product__maturity_date__gte=today - dt.timedelta(days=days),
+            product__maturity_date__lte=today,
+        )
+        .filter(product__maturity_date__lte=OuterRef(latest))
+        .filter(~Exists(reinvested))
+        .order_by("-product__maturity_date", "product__code")
+    )
+
+
+def at_risk_condition(rule, today) -> Q:
+    """The Q for one at-risk rule ("aum_drop" or "maturity"), or for either when `rule` is empty."""
+    if rule == "aum_drop":
+        return _aum_drop_q()
+    if rule == "maturity":
+        return Q(Exists(_unreinvested_maturities(today)))
+    if rule:
+        raise DomainError(_("Unknown at-risk rule: %(rule)s.") % {"rule": rule}, field="rule")
+    return _aum_drop_q() | Q(Exists(_unreinvested_maturities(today)))
+
+
+def at_risk(user, today, rule=None):
+    """Customers at risk of leaving (CUS-17): AUM down by 30% or more against 30 days ago, or a
+    product matured in the last `segments.at_risk_maturity_days` days and not reinvested.
+
+    Each row carries what the page shows as its reason: `at_risk_aum_drop` (bool),
+    `at_risk_aum_now` / `at_risk_aum_before`, `at_risk_product` and `at_risk_matured_on`
+    (the latest unreinvested maturity, or None).
+    """
+    matured = _unreinvested_maturities(today)
+    return (
+        visible_customers(user)
+        .filter(at_risk_condition(rule, today))
+        .annotate(
+            at_risk_aum_drop=ExpressionWrapper(_aum_drop_q(), output_field=BooleanField()),
+            at_risk_aum_now=F(aum_field()),
+            at_risk_aum_before=F(aum_30_days_ago_field()),
+            at_risk_product=Subquery(matured.values("product__name")[:1]),
+            at_risk_matured_on=Subquery(matured.values("product__maturity_date")[:1]),
+        )
+    )
+
+
+def at_risk_reasons(customer) -> list[str]:
+    """Why a row of `at_risk()` is on the screen, in the reader's language."""
+    reasons = []
+    if customer.at_risk_aum_drop:
+        before, now = customer.at_risk_aum_before, customer.at_risk_aum_now
+        drop = ((before - now) / before * 100).quantize(Decimal("1"))
+        # The percentage is a placeholder: "30% in" would read as a format code to gettext tools.
+        reasons.append(_("AUM down %(percent)s in 30 days") % {"percent": f"{drop}%"})
+    if customer.at_risk_matured_on:
+        reasons.append(
+            _("%(product)s matured on %(date)s, not reinvested")
+            % {"product": customer.at_risk_product, "date": customer.at_risk_matured_on.isoformat()}
+        )
+    return reasons
 
 
 def high_potential(user, today):
@@ -151,7 +249,7 @@ def screen(user, key, today, org=None):
     if key == "high_value":
         return high_value(user, org)
     if key == "at_risk":
-        return at_risk(user)
+        return at_risk(user, today)
     if key == "high_potential":
         return high_potential(user, today)
     raise DomainError(_("Unknown screen."))

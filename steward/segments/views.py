@@ -1,5 +1,7 @@
 import json
 
+import django_filters
+import django_tables2 as tables
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
@@ -16,6 +18,8 @@ from django.views import View
 from steward.access.services import has_permission
 from steward.core.errors import DomainError
 from steward.core.views import ObjectActionView, ObjectListView, PermissionRequiredMixin
+from steward.customers.filters import CustomerFilterSet
+from steward.customers.tables import CustomerTable
 from steward.customers.views import CustomerListView
 from steward.org.models import Org
 from steward.segments import builder, services
@@ -27,7 +31,11 @@ SCREEN_TITLES = {
     "high_value": gettext_lazy("High-value customers (top 20% by AUM)"),
     # The percentage is a placeholder: "30% or" would read as a format code to gettext tools.
     "at_risk": lazy(
-        lambda: _("At-risk customers (AUM down %(percent)s or more in 30 days)") % {"percent": "30%"}, str
+        lambda: (
+            _("At-risk customers (AUM down %(percent)s or more in 30 days, or a product matured and not reinvested)")
+            % {"percent": "30%"}
+        ),
+        str,
     )(),
     "high_potential": gettext_lazy("High-potential customers"),
 }
@@ -185,6 +193,41 @@ class ScreenListView(PermissionRequiredMixin, View):
         return TemplateResponse(request, "segments/screen_list.html", {"title": _("Screens"), "screens": screens})
 
 
+class AtRiskTable(CustomerTable):
+    """The customer list plus why each customer is at risk (the rows come from services.at_risk)."""
+
+    reason = tables.Column(
+        accessor="pk", verbose_name=gettext_lazy("reason"), orderable=False, attrs={"td": {"data-testid": "reason"}}
+    )
+    required_columns = ("cif", "reason")
+
+    class Meta(CustomerTable.Meta):
+        sequence = ("cif", "name", "reason", "...")
+
+    def render_reason(self, record):
+        return "; ".join(services.at_risk_reasons(record))
+
+    def value_reason(self, record):
+        return self.render_reason(record)
+
+
+class AtRiskFilterSet(CustomerFilterSet):
+    rule = django_filters.ChoiceFilter(
+        choices=[
+            ("aum_drop", gettext_lazy("AUM down in 30 days")),
+            ("maturity", gettext_lazy("Product matured, not reinvested")),
+        ],
+        method="by_rule",
+        label=gettext_lazy("at-risk rule"),
+    )
+
+    class Meta(CustomerFilterSet.Meta):
+        fields = ["rule", *CustomerFilterSet.Meta.fields]
+
+    def by_rule(self, queryset, name, value):
+        return queryset.filter(services.at_risk_condition(value, timezone.localdate()))
+
+
 class ScreenView(CustomerListView):
     page_permission = VIEW
     export_permission = EXPORT
@@ -197,7 +240,14 @@ class ScreenView(CustomerListView):
     def dispatch(self, request, *args, **kwargs):
         if kwargs["key"] not in SCREEN_TITLES:
             raise Http404
+        if kwargs["key"] == "at_risk":
+            self.table_class = AtRiskTable
+            self.filterset_class = AtRiskFilterSet
         return super().dispatch(request, *args, **kwargs)
+
+    def table_key(self) -> str:
+        # A screen with its own columns keeps its own column choice.
+        return "segments.at_risk" if self.kwargs["key"] == "at_risk" else super().table_key()
 
     def get_queryset(self):
         org = None

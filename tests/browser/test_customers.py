@@ -67,7 +67,9 @@ def test_the_assets_and_trend_tabs_draw_echarts_charts(page, transactional_db):
     importlib.import_module("steward.holdings.migrations.0002_default_categories").create_categories(apps, None)
     build_bank(BankSize(branches=1, sub_branches_per_branch=1, teams_per_sub_branch=1, rms_per_team=2))
     seed_demo_holdings(customers=6, days=3)
-    customer = Customer.objects.filter(owner__isnull=False, aum__gt=0, is_confidential=False).order_by("cif").first()
+    customer = (
+        Customer.objects.filter(owner__isnull=False, figures__aum__gt=0, is_confidential=False).order_by("cif").first()
+    )
     log_in(page, customer.owner.employee_no, DEMO_PASSWORD)
     page.goto(f"{page.base_url}/customers/{customer.pk}/?tab=assets")
     expect(page.locator("[data-testid=assets-chart] canvas")).to_be_visible()  # initialised after the htmx swap

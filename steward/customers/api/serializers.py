@@ -10,6 +10,22 @@ class CustomerSerializer(PiiMaskingSerializerMixin, serializers.ModelSerializer)
     org = serializers.PrimaryKeyRelatedField(queryset=Org.objects.all())
     owner_name = serializers.CharField(source="owner.name", read_only=True, default=None)
     age = serializers.SerializerMethodField()
+    # The derived figures live in customer.figures (one narrow row per customer).
+    figures_as_of = serializers.DateField(source="figures.as_of", read_only=True)
+    aum = serializers.DecimalField(max_digits=20, decimal_places=2, source="figures.aum", read_only=True)
+    avg_daily_assets_month = serializers.DecimalField(
+        max_digits=20, decimal_places=2, source="figures.avg_daily_assets_month", read_only=True
+    )
+    avg_daily_assets_quarter = serializers.DecimalField(
+        max_digits=20, decimal_places=2, source="figures.avg_daily_assets_quarter", read_only=True
+    )
+    avg_daily_assets_year = serializers.DecimalField(
+        max_digits=20, decimal_places=2, source="figures.avg_daily_assets_year", read_only=True
+    )
+    contribution_ytd = serializers.DecimalField(
+        max_digits=20, decimal_places=2, source="figures.contribution_ytd", read_only=True
+    )
+    tier = serializers.CharField(source="figures.tier", read_only=True)
 
     class Meta:
         model = Customer
@@ -54,13 +70,6 @@ class CustomerSerializer(PiiMaskingSerializerMixin, serializers.ModelSerializer)
             "mobile_city",
             "mobile_carrier",
             "is_confidential",
-            "figures_as_of",
-            "aum",
-            "avg_daily_assets_month",
-            "avg_daily_assets_quarter",
-            "avg_daily_assets_year",
-            "tier",
-            "contribution_ytd",
         ]
         extra_kwargs = {"id_number": {"required": True}, "owner": {"required": False}}
 

@@ -26,8 +26,8 @@ class CustomerViewSet(ScopedModelViewSet):
     serializer_class = CustomerSerializer
     permission_base = "customers.customer"
     filterset_class = CustomerFilterSet
-    select_related = ("owner", "org")
-    ordering_fields = ["cif", "name", "aum", "avg_daily_assets_month", "birth_date"]
+    select_related = ("owner", "org", "figures")
+    ordering_fields = ["cif", "name", "figures__aum", "figures__avg_daily_assets_month", "birth_date"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def perform_create(self, serializer):

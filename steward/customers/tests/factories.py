@@ -5,7 +5,7 @@ import datetime as dt
 import factory
 
 from steward.customers.identity import check_digit, parse_resident_id
-from steward.customers.models import Customer
+from steward.customers.models import Customer, CustomerFigures
 
 
 def resident_id(n: int, birth: dt.date | None = None, male: bool = True) -> str:
@@ -16,8 +16,28 @@ def resident_id(n: int, birth: dt.date | None = None, male: bool = True) -> str:
     return first17 + check_digit(first17)
 
 
+FIGURE_FIELDS = {
+    "figures_as_of": "as_of",
+    **{
+        name: name
+        for name in (
+            "aum",
+            "aum_30_days_ago",
+            "avg_daily_assets_month",
+            "avg_daily_assets_quarter",
+            "avg_daily_assets_year",
+            "tier",
+            "contribution_ytd",
+        )
+    },
+}
+
+
 class CustomerFactory(factory.django.DjangoModelFactory):
-    """A customer written directly (bypassing the services, as the daily intake does)."""
+    """A customer written directly (bypassing the services, as the daily intake does).
+
+    Derived figures may be given as if they were the customer's own (aum=…, tier=…,
+    figures_as_of=…): they go to its figures row."""
 
     class Meta:
         model = Customer
@@ -31,3 +51,12 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     mobile = factory.Sequence(lambda n: f"138{n:08d}")
     org = None  # give one: CustomerFactory(org=bank.north_team, owner=bank.north_rm)
     owner = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        figures = {FIGURE_FIELDS[k]: kwargs.pop(k) for k in list(kwargs) if k in FIGURE_FIELDS}
+        customer = super()._create(model_class, *args, **kwargs)
+        if figures:
+            CustomerFigures.objects.filter(customer=customer).update(**figures)
+            customer.figures.refresh_from_db()
+        return customer

@@ -12,8 +12,8 @@ from steward.customers.models import Household, HouseholdMember
 
 
 def _aum(customer, amount):
-    customer.aum = Decimal(amount)
-    customer.save(update_fields=["aum"])
+    customer.figures.aum = Decimal(amount)
+    customer.figures.save(update_fields=["aum"])
 
 
 def test_a_household_groups_customers_and_totals_their_current_aum(book, client):

@@ -51,7 +51,7 @@ def test_the_api_masks_personal_data_and_filters(book):
     assert row["age"] is not None
     book.mine2.risk_level = "R4"
     book.mine2.save()
-    risky = api.get("/api/v1/customers/", {"risk_level": "R4", "ordering": "-aum"}).json()["results"]
+    risky = api.get("/api/v1/customers/", {"risk_level": "R4", "ordering": "-figures__aum"}).json()["results"]
     assert [r["cif"] for r in risky] == ["C101"]
     # An org outside the caller's reach is not a valid filter value.
     assert api.get("/api/v1/customers/", {"org": book.bank.south.pk}).status_code == 400

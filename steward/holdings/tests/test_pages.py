@@ -90,7 +90,7 @@ def test_large_transactions_maturities_and_birthdays_become_reminders_once(day_d
 
 def test_a_tier_change_is_recorded_once(day_dir, tmp_path):
     load_day(None, day_dir, DAY)
-    customer = Customer.objects.order_by("-aum").first()
+    customer = Customer.objects.order_by("-figures__aum").first()
     changes = TierChange.objects.filter(customer=customer).count()
     assert changes == 1  # from nothing to its first tier
     account = Account.objects.filter(customer=customer, product__is_liability=False).first()
@@ -103,7 +103,7 @@ def test_a_tier_change_is_recorded_once(day_dir, tmp_path):
     load_day(None, tmp_path, later)
     load_day(None, tmp_path, later)
     customer.refresh_from_db()
-    assert customer.tier == "普通"
+    assert customer.figures.tier == "普通"
     assert TierChange.objects.filter(customer=customer, data_date=later).count() == 1
 
 
@@ -174,3 +174,21 @@ def test_the_drop_folder_job_loads_complete_days_once(day_dir, bank):
     assert [r.data_date for r in services.load_drop_folder(now=now)] == [DAY]
     assert services.load_drop_folder(now=now) == []  # loaded in full: not loaded again
     assert set(IntakeBatch.objects.values_list("status", flat=True)) == {"loaded"}
+
+
+def test_cards_expiring_within_the_window_become_reminders_for_their_owner_once(day_dir, bank):
+    from steward.holdings.figures import derive_day
+
+    load_day(None, day_dir, DAY)
+    soon, later, closed = Account.objects.filter(customer__owner=bank.north_rm).order_by("pk")[:3]
+    Account.objects.filter(pk=soon.pk).update(expires_on=DAY + dt.timedelta(days=20))
+    Account.objects.filter(pk=later.pk).update(expires_on=DAY + dt.timedelta(days=200))  # outside 30 days
+    Account.objects.filter(pk=closed.pk).update(expires_on=DAY + dt.timedelta(days=5), closed_on=DAY)
+    derive_day(DAY)
+    derive_day(DAY)
+
+    reminders = Reminder.objects.filter(kind="card_expiry")
+    assert [(r.customer_id, r.owner, r.due_on, r.subject) for r in reminders] == [
+        (soon.customer_id, bank.north_rm, DAY + dt.timedelta(days=20), soon.number[-4:])
+    ]
+    assert reminders[0].get_kind_display() == "Card expiry"

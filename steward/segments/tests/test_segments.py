@@ -90,10 +90,10 @@ def test_high_value_is_the_top_fifth_by_aum_within_an_org(book):
 
 def test_at_risk_is_aum_down_thirty_percent_in_thirty_days(book):
     manager = book.bank.north_manager
-    book.a.aum_30_days_ago = Decimal("1500000")  # 1.0M vs 1.5M: down 33%
-    book.a.save()
-    book.b.aum_30_days_ago = Decimal("800000")  # 600k vs 800k: down 25%
-    book.b.save()
+    book.a.figures.aum_30_days_ago = Decimal("1500000")  # 1.0M vs 1.5M: down 33%
+    book.a.figures.save()
+    book.b.figures.aum_30_days_ago = Decimal("800000")  # 600k vs 800k: down 25%
+    book.b.figures.save()
     assert cifs(services.screen(manager, "at_risk", TODAY)) == ["C101"]
 
 
