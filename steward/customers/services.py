@@ -520,11 +520,12 @@ def remove_relation(actor, relation: CustomerRelation) -> None:
 
 def relations_for(user, customer: Customer):
     """The relations of a visible customer; related customers the user cannot see (e.g. confidential) are left out."""
-    visible = Customer.objects.visible_to(user, VIEW)
-    return (
-        CustomerRelation.objects.filter(customer=customer)
-        .filter(Q(related_customer__isnull=True) | Q(related_customer__in=visible.values("pk")))
-        .select_related("related_customer", "corporate")
+    relations = CustomerRelation.objects.filter(customer=customer)
+    # Visibility is checked for this customer's few counterparts only, not as the user's whole book.
+    counterparts = relations.exclude(related_customer=None).values("related_customer_id")
+    visible = Customer.objects.visible_to(user, VIEW).filter(pk__in=counterparts).values("pk")
+    return relations.filter(Q(related_customer__isnull=True) | Q(related_customer__in=visible)).select_related(
+        "related_customer", "corporate"
     )
 
 

@@ -154,9 +154,15 @@ def derive_day(day: dt.date, *, now=None) -> dict:
             f"SELECT c.id, NULL, 0, 0, 0, 0, 0, '', 0, 0, 0, 0, 0 FROM {customer_t} c "
             f"WHERE NOT EXISTS (SELECT 1 FROM {figures_t} f WHERE f.customer_id = c.id)"
         )
+        new_customers = max(cursor.rowcount, 0)
         tier_changes = _apply_latest(cursor, day) if is_latest else _apply_past(cursor, day)
         cursor.execute("DROP TABLE day_delta")
         reminders = raise_reminders(cursor, day, now)
+        # Fresh statistics: every figure moved, and a first load of many customers leaves the
+        # planner guessing (it then walks the AUM index for a search by name).
+        _analyze(cursor, figures_t)
+        if new_customers * 10 > customers:
+            _analyze(cursor, customer_t)
     return {"customers": customers, "tier_changes": tier_changes, "reminders": reminders, "latest": is_latest}
 
 

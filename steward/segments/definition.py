@@ -316,12 +316,13 @@ def _tag(spec, operator, value, today, index) -> Q:
     from steward.tags.models import CustomerTag, Tag
 
     codes = [str(v) for v in _list(spec, value, index)]
-    found = set(Tag.objects.filter(code__in=codes, is_active=True).values_list("code", flat=True))
+    found = dict(Tag.objects.filter(code__in=codes, is_active=True).values_list("code", "pk"))
     missing = [c for c in codes if c not in found]
     if missing:
         _fail(index, spec.key, _("no active tag with code %(value)r.") % {"value": missing[0]})
-    # A correlated EXISTS on the customer's few tags, as for holdings; "has" means any of the codes.
-    tagged = Exists(CustomerTag.objects.filter(customer_id=OuterRef("pk"), tag__code__in=codes))
+    # A correlated EXISTS probing the (customer, tag) unique index, as for holdings; "has" means
+    # any of the codes. Resolved to ids here so the probe needs no join to the tag table.
+    tagged = Exists(CustomerTag.objects.filter(customer_id=OuterRef("pk"), tag_id__in=list(found.values())))
     return Q(tagged) if operator == "has" else Q(~tagged)
 
 
