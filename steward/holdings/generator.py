@@ -42,6 +42,18 @@ EPOCH = dt.date(2026, 1, 1)  # static dates (account opening, risk expiry) count
 WEIGHTS = [40, 8, 8, 3, 6, 4, 2, 8, 4, 4, 2, 2, 2, 2, 2, 2, 6]
 
 
+# ≈ 2.5 accounts per customer and ≈ 1 transaction per customer a day, as in the issue's target bank
+# (1,000,000 customers, 2,500,000 accounts, 1,000,000 transactions a day).
+TXN_PER_ASSET_ACCOUNT = 0.46
+
+
+def _card_expiry(rng: random.Random) -> str:
+    """A card's expiry: the last day of a month within the next five years (from EPOCH)."""
+    year, month = divmod(EPOCH.month - 1 + rng.randrange(1, 60), 12)
+    first_of_next = dt.date(EPOCH.year + year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
+    return (first_of_next - dt.timedelta(days=1)).isoformat()
+
+
 def _id_number(rng: random.Random) -> tuple[str, dt.date, str]:
     birth = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 55))
     seq = rng.randrange(0, 1000)
@@ -118,10 +130,11 @@ def generate_day(
                         (EPOCH - dt.timedelta(days=rng.randrange(30, 3000))).isoformat(),
                         "",
                         f"{base * drift:.2f}",
+                        _card_expiry(rng) if code.startswith("CC-") else "",
                     ]
                 )
                 n_accounts += 1
-                if not liability and day_rng.random() < 0.4:
+                if not liability and day_rng.random() < TXN_PER_ASSET_ACCOUNT:
                     n_txns += 1
                     amount = day_rng.choice([base * 0.1, 5000, 200, 88.8, base * 0.5])
                     txns_w.writerow(

@@ -22,7 +22,9 @@ from steward.privacy.crypto import blind_index
 def snapshot():
     return {
         "customers": list(
-            Customer.objects.order_by("cif").values_list("cif", "name", "id_number_index", "aum", "tier")
+            Customer.objects.order_by("cif").values_list(
+                "cif", "name", "id_number_index", "figures__aum", "figures__tier"
+            )
         ),
         "ciphers": list(Customer.objects.order_by("cif").values_list("id_number", flat=True)),
         "updated": list(Customer.objects.order_by("cif").values_list("updated_at", flat=True)),
@@ -39,15 +41,15 @@ def test_a_generated_day_loads_every_entity_and_its_figures(day_dir):
     assert [b.status for b in result.batches] == ["loaded"] * 4
     assert Customer.objects.count() == 30
     assert Product.objects.count() > 10
-    customer = Customer.objects.filter(aum__gt=0).first()
+    customer = Customer.objects.filter(figures__aum__gt=0).first()
     assert customer.owner.employee_no in {"NRM", "SRM"}
     assert customer.org.code in {"N1T1", "S1T1"}
     # the ID number is stored encrypted, findable through the blind index computed in bulk
     assert Customer.objects.get(id_number_index=blind_index("id_number", customer.id_number)) == customer
     assets = DailyBalance.objects.filter(customer=customer, account__product__is_liability=False)
-    assert customer.aum == assets.aggregate(s=Sum("balance"))["s"]
-    assert customer.figures_as_of == DAY
-    assert customer.tier != ""
+    assert customer.figures.aum == assets.aggregate(s=Sum("balance"))["s"]
+    assert customer.figures.as_of == DAY
+    assert customer.figures.tier != ""
     assert Transaction.objects.filter(data_date=DAY).count() == result.batches[3].rows_loaded > 0
 
 
@@ -109,9 +111,9 @@ def test_accounts_of_unknown_customers_are_quarantined_by_the_set_based_check(da
         day_dir / "accounts.csv",
         LAYOUTS["accounts"],
         [
-            ["6200000000000001", "C0000000001", "DEP-CUR", "", "", "100.00"],
-            ["6299999999999999", "NOBODY", "DEP-CUR", "", "", "100.00"],
-            ["6299999999999998", "C0000000001", "DEP-CUR", "", "", "12x"],
+            ["6200000000000001", "C0000000001", "DEP-CUR", "", "", "100.00", ""],
+            ["6299999999999999", "NOBODY", "DEP-CUR", "", "", "100.00", ""],
+            ["6299999999999998", "C0000000001", "DEP-CUR", "", "", "12x", ""],
         ],
     )
     batch = load_file(None, day_dir / "accounts.csv", "accounts", DAY)
@@ -144,25 +146,25 @@ def test_the_command_loads_a_day_and_reports_a_refused_file(day_dir, capsys):
 
 def test_balances_drive_aum_and_the_figures_follow_the_latest_day(day_dir, tmp_path):
     load_day(None, day_dir, DAY)
-    customer = Customer.objects.order_by("-aum").first()
+    customer = Customer.objects.order_by("-figures__aum").first()
     account = Account.objects.filter(customer=customer, product__is_liability=False).first()
     next_day = DAY + dt.timedelta(days=1)
     write_csv(
         tmp_path / "accounts.csv",
         LAYOUTS["accounts"],
-        [[account.number, customer.cif, account.product.code, "", "", "1000.00"]],
+        [[account.number, customer.cif, account.product.code, "", "", "1000.00", ""]],
     )
     load_day(None, tmp_path, next_day)
 
     customer.refresh_from_db()
-    assert customer.aum == Decimal("1000.00")
-    assert customer.figures_as_of == next_day
+    assert customer.figures.aum == Decimal("1000.00")
+    assert customer.figures.as_of == next_day
     # April 1st starts a new month and quarter: their averages hold one day
-    assert customer.avg_daily_assets_month == Decimal("1000.00")
-    assert customer.avg_daily_assets_quarter == Decimal("1000.00")
+    assert customer.figures.avg_daily_assets_month == Decimal("1000.00")
+    assert customer.figures.avg_daily_assets_quarter == Decimal("1000.00")
     # the year average takes both days
     first = DailyFigures.objects.get(customer=customer, data_date=DAY).aum
-    assert customer.avg_daily_assets_year == ((first + Decimal("1000.00")) / 91).quantize(Decimal("0.01"))
+    assert customer.figures.avg_daily_assets_year == ((first + Decimal("1000.00")) / 91).quantize(Decimal("0.01"))
 
 
 def test_the_asset_trend_has_daily_points_and_the_category_split_adds_up(day_dir, tmp_path):
@@ -173,12 +175,12 @@ def test_the_asset_trend_has_daily_points_and_the_category_split_adds_up(day_dir
     next_day = DAY + dt.timedelta(days=1)
     generate_day(tmp_path / "next", 30, next_day, orgs=["N1T1", "S1T1"], owners=["NRM", "SRM"], seed=7)
     load_day(None, tmp_path / "next", next_day)
-    customer = Customer.objects.order_by("-aum").first()
+    customer = Customer.objects.order_by("-figures__aum").first()
 
     trend = asset_trend(customer)
     assert [d for d, _aum in trend["daily"]] == [DAY, next_day]
-    assert trend["daily"][-1][1] == customer.aum
-    assert sum(amount for _category, amount in aum_by_category(customer)) == customer.aum
+    assert trend["daily"][-1][1] == customer.figures.aum
+    assert sum(amount for _category, amount in aum_by_category(customer)) == customer.figures.aum
     # 90 days later the March points have become one monthly average
     later = asset_trend(customer, as_of=DAY + dt.timedelta(days=120))
     assert later["daily"] == []

@@ -7,12 +7,7 @@ from steward.customers.demo import seed_demo_customers
 from steward.org.demo import DEMO_PASSWORD, BankSize, build_bank
 from steward.org.models import Employee
 from steward.tags.models import CustomerTag, GroupMember
-from tests.browser import conftest as browser_conftest
 from tests.browser.conftest import CHROMIUM_AVAILABLE, IN_CI, log_in
-
-# The browser fixtures live in tests/browser/conftest.py; this app's tests use them as they are.
-browser = browser_conftest.browser
-page = browser_conftest.page
 
 pytestmark = [
     pytest.mark.browser,
