@@ -31,12 +31,6 @@ def prefix_q(field: str, value: str, vendor: str) -> Q:
     return Q(**{f"{field}__startswith": value})
 
 
-def is_name_search(value: str) -> bool:
-    """Whether the quick search treats `value` as (the start of) a name rather than a number."""
-    value = re.sub(r"\s+", "", value or "")
-    return bool(value) and not ID_NUMBER_RE.match(value) and not DIGITS_RE.match(value)
-
-
 def quick_search(queryset, value: str):
     """Customer number (exact), ID number (exact, blind index), mobile (exact or prefix), name (prefix).
     Every branch is answered from an index (see prefix_q); the issue's targets are in docs/benchmarks.md."""

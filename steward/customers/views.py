@@ -23,7 +23,7 @@ from steward.core.views import (
     ServiceFormView,
 )
 from steward.customers import services
-from steward.customers.filters import CustomerFilterSet, is_name_search
+from steward.customers.filters import CustomerFilterSet
 from steward.customers.forms import (
     AllocationRequestForm,
     AssignForm,
@@ -84,15 +84,6 @@ class CustomerListView(ObjectListView):
         ):
             raise PermissionDenied(_("You do not have permission to open this page."))
         return super().dispatch(request, *args, **kwargs)
-
-    def build(self, request):
-        filterset, table = super().build(request)
-        # A name search lists its matches by name unless the user picked a sort: a surname alone
-        # matches one customer in a hundred, which the name index returns in order, while sorting
-        # them all by AUM first would cost a pass over every match.
-        if is_name_search(request.GET.get("q", "")) and table.prefixed_order_by_field not in request.GET:
-            table.order_by = ("name",)
-        return filterset, table
 
 
 class MyCustomersView(CustomerListView):

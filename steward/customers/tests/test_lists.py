@@ -64,20 +64,6 @@ def test_quick_search(book, client, query, expected):
     assert names(client.get("/customers/org/", {"q": query})) == expected
 
 
-def test_a_name_search_lists_by_name_unless_a_sort_is_chosen(book, client):
-    from steward.customers.models import CustomerFigures
-
-    CustomerFigures.objects.filter(customer=book.mine).update(aum=1)  # 张三: the smaller AUM
-    CustomerFigures.objects.filter(customer=book.mine2).update(aum=9)
-    client.force_login(book.bank.north_manager)
-
-    def order(params):
-        return [r.record.name for r in client.get("/customers/org/", params).context["table"].page.object_list]
-
-    assert order({"q": "张"}) == ["张三", "张四"]
-    assert order({"q": "张", "sort": "-aum"}) == ["张四", "张三"]
-
-
 def test_quick_search_by_id_number_and_mobile(book, client):
     client.force_login(book.bank.north_manager)
     book.colleague.id_number = resident_id(4242)
