@@ -132,19 +132,10 @@ def high_value(user, org=None):
     return base.filter(pk__in=list(ids.values_list("pk", flat=True)))
 
 
-# Where the at-risk rules read a customer's derived figures (the 1:1 `figures` row,
-# CustomerFigures): nothing else in the screen names these columns.
-def latest_data_date_field() -> str:
-    """The customer's latest data date (the day their balances and figures are as of)."""
-    return "figures__as_of"
-
-
-def aum_field() -> str:
-    return "figures__aum"
-
-
-def aum_30_days_ago_field() -> str:
-    return "figures__aum_30_days_ago"
+# The customer's derived figures (the 1:1 `figures` row) the at-risk rules read.
+LATEST_DATA_DATE = "figures__as_of"  # the day the customer's balances and figures are as of
+AUM = "figures__aum"
+AUM_30_DAYS_AGO = "figures__aum_30_days_ago"
 
 
 AT_RISK_RULES = ("aum_drop", "maturity")
@@ -152,9 +143,9 @@ AT_RISK_AUM_DROP = Decimal("0.30")  # "AUM down 30% or more in 30 days"
 
 
 def _aum_drop_q() -> Q:
-    before = F(aum_30_days_ago_field())
+    before = F(AUM_30_DAYS_AGO)
     threshold = ExpressionWrapper(before * (1 - AT_RISK_AUM_DROP), output_field=DecimalField())
-    return Q(**{f"{aum_30_days_ago_field()}__gt": 0, f"{aum_field()}__lt": threshold})
+    return Q(**{f"{AUM_30_DAYS_AGO}__gt": 0, f"{AUM}__lt": threshold})
 
 
 def _unreinvested_maturities(today):
@@ -167,7 +158,7 @@ def _unreinvested_maturities(today):
     from steward.segments.defaults import AT_RISK_MATURITY_DAYS_KEY
 
     days = int(parameter(AT_RISK_MATURITY_DAYS_KEY))
-    latest = latest_data_date_field()
+    latest = LATEST_DATA_DATE
     reinvested = Account.objects.filter(
         customer_id=OuterRef("customer_id"),
         opened_on__gte=OuterRef("product__maturity_date"),
@@ -213,8 +204,8 @@ def at_risk(user, today, rule=None):
         .filter(at_risk_condition(rule, today))
         .annotate(
             at_risk_aum_drop=ExpressionWrapper(_aum_drop_q(), output_field=BooleanField()),
-            at_risk_aum_now=F(aum_field()),
-            at_risk_aum_before=F(aum_30_days_ago_field()),
+            at_risk_aum_now=F(AUM),
+            at_risk_aum_before=F(AUM_30_DAYS_AGO),
             at_risk_product=Subquery(matured.values("product__name")[:1]),
             at_risk_matured_on=Subquery(matured.values("product__maturity_date")[:1]),
         )
