@@ -41,6 +41,7 @@ class Measurement:
     query_counts: list[int]  # distinct counts seen, when not constant
     runs: int
     response_bytes: int  # size of the last response body
+    queries_follow_data: bool = False  # each run works on different data: a varying count is expected
     ratio_to: str | None = None
     ratio: float | None = None
     note: str = ""
@@ -112,12 +113,16 @@ class ScenarioContext:
         expect_status: int | tuple[int, ...] = 200,
         ratio_to: str | None = None,
         note: str = "",
+        queries_follow_data: bool = False,
     ) -> Measurement:
         """Time `call(setup())` `warmup + runs` times; only `call` is timed, only `runs` are kept.
 
         `call` does one request through a test client and returns the response. `setup`
         (optional, untimed) prepares what each call needs, e.g. a fresh anonymous client.
         `ratio_to` names an earlier measurement of this scenario to report median/median against.
+        `queries_follow_data`: every run works on different data (e.g. the next day's files), so its
+        statement count may differ by the statements that only run when there is something to do
+        (odd rows, rejects); the count is reported, not held constant.
         """
         statuses = (expect_status,) if isinstance(expect_status, int) else tuple(expect_status)
 
@@ -155,6 +160,7 @@ class ScenarioContext:
             response_bytes=size,
             note=note,
             samples_ms=samples,
+            queries_follow_data=queries_follow_data,
         )
         if ratio_to is not None:
             base = next((m for m in self.measurements if m.name == ratio_to), None)

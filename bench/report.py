@@ -147,7 +147,12 @@ def markdown(document: dict) -> str:
         "|---|--:|--:|--:|--:|--:|--:|---|",
     ]
     for m in document["measurements"]:
-        queries = str(m["queries"]) if m["queries_constant"] else f"{m['queries']} ⚠ varies {m['query_counts']}"
+        if m["queries_constant"]:
+            queries = str(m["queries"])
+        elif m.get("queries_follow_data"):
+            queries = f"{m['queries']} (day's data: {m['query_counts']})"
+        else:
+            queries = f"{m['queries']} ⚠ varies {m['query_counts']}"
         ratio = f"{m['ratio']:.2f}× {m['ratio_to']}" if m.get("ratio") is not None else ""
         lines.append(
             f"| {m['name']} | {_ms(m['median_ms'])} | {_ms(m['min_ms'])} | {_ms(m['max_ms'])} | "
