@@ -1,9 +1,11 @@
 import django_tables2 as tables
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from steward.core.tables import CodeLabelColumn, StewardTable
+from steward.customers.identity import age_on
 from steward.customers.models import Customer
 
 
@@ -21,6 +23,10 @@ class CustomerTable(StewardTable):
         accessor="figures__avg_daily_assets_month", verbose_name=_("average daily assets (month)")
     )
     required_columns = ("cif",)
+
+    @cached_property
+    def today(self):
+        return timezone.localdate()
 
     class Meta(StewardTable.Meta):
         model = Customer
@@ -41,7 +47,7 @@ class CustomerTable(StewardTable):
         order_by = ("-aum",)
 
     def render_age(self, value):
-        return Customer(birth_date=value).age_on(timezone.localdate()) if value else "—"
+        return age_on(value, self.today) if value else "—"
 
     def value_age(self, value):
-        return Customer(birth_date=value).age_on(timezone.localdate()) if value else ""
+        return age_on(value, self.today) if value else ""
