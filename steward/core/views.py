@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
-from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import Resolver404, resolve, reverse
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
@@ -29,6 +30,21 @@ from steward.core.errors import DomainError
 from steward.core.export import table_to_xlsx
 
 MAX_PAGE_SIZE = 200
+
+
+class CountedPaginator(Paginator):
+    """Counts the rows of `count_queryset`, the list's filtered queryset, rather than those of the
+    table's rows query, which may carry joins the count does not need (ObjectListView.table_queryset)."""
+
+    def __init__(self, object_list, per_page, *, count_queryset=None, **kwargs):
+        self.count_queryset = count_queryset
+        super().__init__(object_list, per_page, **kwargs)
+
+    @cached_property
+    def count(self) -> int:
+        if self.count_queryset is None:
+            return super().count
+        return self.count_queryset.count()
 
 
 @dataclass(frozen=True)
@@ -112,14 +128,18 @@ class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
             queryset = filterset.qs
         return filterset, queryset
 
+    def permitted_bulk_actions(self, request) -> list:
+        """The declared bulk actions the user holds the permission of (no query: grants are cached).
+        They decide whether the list has its selection column."""
+        actions = (BULK_ACTIONS.get(key) for key in self.bulk_actions)
+        return [action for action in actions if action is not None and has_permission(request.user, action.permission)]
+
     def available_bulk_actions(self, request) -> list[dict]:
-        """The declared bulk actions the user holds the permission of (and that have a target)."""
+        """The permitted bulk actions with their targets, for the bar of the full page (an action
+        whose target list is empty is left out). An htmx table refresh never asks for them."""
         if not hasattr(self, "_bulk"):
             self._bulk = []
-            for key in self.bulk_actions:
-                action = BULK_ACTIONS.get(key)
-                if action is None or not has_permission(request.user, action.permission):
-                    continue
+            for action in self.permitted_bulk_actions(request):
                 targets = list(action.targets(request.user, self)) if action.targets else None
                 if targets == []:
                     continue
@@ -132,18 +152,42 @@ class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
             if name and not has_permission(request.user, name):
                 raise PermissionDenied(_("You do not have permission to open this page."))
 
+    def table_queryset(self, queryset):
+        """The rows query of the table, from the filtered queryset. A list may join what its columns
+        and sort need in a form the database can plan better (see CustomerListView); the count is
+        always taken from the filtered queryset itself, so this must not change which rows match."""
+        return queryset
+
     def build(self, request):
         filterset, queryset = self.filtered_queryset(request)
         extra = {}
-        if self.available_bulk_actions(request):
+        if self.permitted_bulk_actions(request):
             from steward.core.tables import BulkSelectColumn
 
             extra = {"extra_columns": [("bulk_select", BulkSelectColumn())], "sequence": ("bulk_select", "...")}
-        table = self.table_class(queryset, request=request, **extra)
+        table = self.table_class(self.table_queryset(queryset), **extra)
+        # Sort as asked. Not through the constructor's `request=`: that would also paginate, counting
+        # the rows once more on the rows query (paginated_table pages the table once, on the count).
+        RequestConfig(request, paginate=False).configure(table)
         table.view_permission = self.permission  # the reveal button re-checks visibility under it
         table.base_url = self.list_url(request)
+        table.count_queryset = queryset
         preferences = (request.user.ui_preferences or {}).get("columns", {})
         table.apply_column_choice(preferences.get(self.table_key()))
+        return filterset, table
+
+    def paginated_table(self, request):
+        """The list as the page shows it: (filterset, table) sorted as asked, on the asked page."""
+        filterset, table = self.build(request)
+        # Paged here, not by RequestConfig, which would take ?per_page= past MAX_PAGE_SIZE.
+        page = request.GET.get(table.prefixed_page_field, 1)
+        options = {"paginator_class": CountedPaginator, "count_queryset": table.count_queryset}
+        try:
+            table.paginate(page=page, per_page=self.page_size(request), **options)
+        except PageNotAnInteger:
+            table.page = table.paginator.page(1)
+        except EmptyPage:
+            table.page = table.paginator.page(table.paginator.num_pages)
         return filterset, table
 
     def list_url(self, request) -> str:
@@ -158,8 +202,8 @@ class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
         return max(1, min(size, MAX_PAGE_SIZE))
 
     def get(self, request, *args, **kwargs):
-        filterset, table = self.build(request)
         if request.GET.get("export") == "xlsx":
+            _filterset, table = self.build(request)
             if not self.export_permission or not has_permission(request.user, self.export_permission):
                 raise PermissionDenied(_("You do not have permission to export this list."))
             # Personal data leaves masked unless the user may and asks to export it plain.
@@ -167,14 +211,7 @@ class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
                 request.user, "privacy.pii:export_unmasked"
             )
             return table_to_xlsx(table, self.title, request.user, filters=request.GET)
-        # RequestConfig would take ?per_page= straight from the request, past MAX_PAGE_SIZE: paginate here.
-        RequestConfig(request, paginate=False).configure(table)
-        try:
-            table.paginate(page=request.GET.get(table.prefixed_page_field, 1), per_page=self.page_size(request))
-        except PageNotAnInteger:
-            table.page = table.paginator.page(1)
-        except EmptyPage:
-            table.page = table.paginator.page(table.paginator.num_pages)
+        filterset, table = self.paginated_table(request)
         context = {
             "title": self.title,
             "table": table,
@@ -184,7 +221,8 @@ class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
             "add_url_name": self.add_url_name
             if self.add_url_name and has_permission(request.user, self.add_permission or "")
             else None,
-            "bulk_actions": self.available_bulk_actions(request),
+            # Called by the template only where it draws the bar (not for an htmx table refresh).
+            "bulk_actions": lambda: self.available_bulk_actions(request),
             "bulk_source": request.get_full_path(),
         }
         context.update(self.extra_context(request))
