@@ -197,12 +197,9 @@ def add_customer_data(rm, customer, peers, *, heavy: bool) -> None:
 def customers(ctx):
     from django.db import connection
     from django.test import RequestFactory
-    from django_tables2 import RequestConfig
 
-    from steward.customers.filters import CustomerFilterSet
     from steward.customers.models import Customer
     from steward.customers.permissions import TAB_PERMISSIONS, VIEW
-    from steward.customers.tables import CustomerTable
     from steward.customers.views import OrgCustomersView
     from steward.org.models import Employee
 
@@ -267,16 +264,14 @@ def customers(ctx):
     factory = RequestFactory(HTTP_HOST="localhost")
 
     def search(value):
-        """The search itself, as the org list runs it: its queryset (data scope) through the list's
-        filter set, the table's default order (AUM), then the first page of 20 rows and the count."""
-        request = factory.get("/customers/org/", {"q": value})
+        """The search itself, as the org list runs it (ObjectListView.paginated_table): its queryset
+        (data scope) through the list's filter set and the table's default order (AUM), then the
+        first page of 20 rows and the count."""
+        request = factory.get("/customers/org/", {"q": value, "per_page": 20})
         request.user = admin
         view = OrgCustomersView()
         view.setup(request)
-        queryset = CustomerFilterSet(request.GET, queryset=view.get_queryset(), request=request).qs
-        table = CustomerTable(queryset, request=request)
-        RequestConfig(request, paginate=False).configure(table)
-        table.paginate(page=1, per_page=20)
+        _filterset, table = view.paginated_table(request)
         return Counted((table.paginator.count, [row.record.cif for row in table.page.object_list]))
 
     found = {}

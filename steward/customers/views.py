@@ -76,6 +76,18 @@ class CustomerListView(ObjectListView):
     # Tick customers, then add them to a group or tag them (registered by steward.tags).
     bulk_actions = ("tags.group_add", "tags.group_remove", "tags.tag_add", "tags.tag_remove")
 
+    def table_queryset(self, queryset):
+        """A quick search joins the figures row inner (every customer has one: the signal and the
+        intake create it, so the rows are the same). Then, when a name prefix matches many customers
+        (a surname: 10,000 of 1,000,000), PostgreSQL may read the page sorted by AUM down the AUM
+        index instead of looking up every match's figures (79 → 11 ms). Lists without a search keep
+        the outer join of select_related: an RM's book is best read from the owner index, and the
+        planner, misjudging how an owner's customers spread over the AUM index, chose the index walk
+        there (353 ms instead of 17)."""
+        if self.request.GET.get("q", "").strip():
+            return queryset.filter(figures__isnull=False)
+        return queryset
+
     def dispatch(self, request, *args, **kwargs):
         if (
             request.user.is_authenticated

@@ -5,7 +5,7 @@ from rest_framework.test import APIClient
 
 from steward.customers.models import CoManager
 from steward.customers.permissions import TAB_PERMISSIONS
-from steward.customers.tests.factories import resident_id
+from steward.customers.tests.factories import CustomerFactory, resident_id
 from steward.testing import EmployeeFactory, grant
 
 
@@ -123,3 +123,26 @@ def test_the_360_view_renders_every_tab_for_a_full_role(book, client):
         response = client.get(f"/customers/{book.mine.pk}/tab/{key}/")
         assert response.status_code == 200, key
         assert book.mine.mobile not in response.content.decode()
+
+
+def test_a_name_search_lists_its_matches_by_aum_with_their_total(book, client):
+    """The default order of a search result is AUM, highest first, and the total counts every match."""
+    for customer, aum in ((book.mine, "1000"), (book.mine2, "900000")):
+        customer.figures.aum = aum
+        customer.figures.save()
+    extra = [CustomerFactory(org=book.bank.north_team, owner=book.bank.north_rm, name=f"张{i}") for i in range(25)]
+    client.force_login(book.bank.north_manager)
+    response = client.get("/customers/org/", {"q": "张"})
+    table = response.context["table"]
+    assert table.paginator.count == 2 + len(extra)
+    assert [row.record.cif for row in table.page.object_list][:2] == ["C101", "C100"]
+    assert "Showing 1 to 20 of 27" in response.content.decode()
+    # The other customers of the scope and the other surnames are not counted.
+    assert client.get("/customers/org/", {"q": "李"}).context["table"].paginator.count == 1
+
+
+def test_an_empty_list_says_there_is_nothing_to_show(book, client):
+    client.force_login(book.bank.north_manager)
+    response = client.get("/customers/org/", {"q": "没有这个人"}, headers={"HX-Request": "true"})
+    assert response.context["table"].paginator.count == 0
+    assert 'data-testid="empty"' in response.content.decode()
