@@ -115,3 +115,16 @@ def _postgres(configured: str, pg_name: str | None) -> BenchDatabase:
         configured=_redact(configured),
         _admin=admin,
     )
+
+
+def settle_tables() -> None:
+    """Leave the tables as autovacuum leaves them a minute after a nightly load: statistics fresh,
+    dead row versions gone, the visibility map set (index-only scans need it).
+
+    A scenario that has just loaded or rewritten a whole table (an intake day rewrites every
+    figures row) would otherwise time its queries against a state no user meets: at 1,000,000
+    customers the segment count took 377 ms right after five intake days and 182 ms once settled."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")

@@ -11,7 +11,7 @@ Customers come from the intake scenario if it ran in the same run; otherwise BEN
 20,000) are generated and loaded through the T+1 intake. The demo RM "rm" is then given exactly 2,000
 of them and a colleague exactly 20 (set-based UPDATEs of owner); two of rm's customers get a little
 (light) and a lot (heavy) of holdings, transactions, notes, relations … for the 360° view; then the
-database is ANALYZEd. Pages are driven through URLs and the table's sort parameter only, so the
+database is settled (VACUUM ANALYZE on PostgreSQL, ANALYZE on SQLite). Pages are driven through URLs and the table's sort parameter only, so the
 scenario does not depend on where the derived figures (AUM …) are stored. See docs/benchmarks.md.
 """
 
@@ -24,6 +24,7 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+from bench.database import settle_tables
 from bench.registry import scenario
 
 NOT_HTTP = (None,)
@@ -235,10 +236,9 @@ def customers(ctx):
         f"{HEAVY['relations']} relations, {HEAVY['ownership_changes']} ownership changes, "
         f"{HEAVY['household_members']}-person household)."
     )
-    # Fresh statistics, as autovacuum / a nightly ANALYZE leaves them: right after a bulk load PostgreSQL
-    # has none and plans the searches as a backward scan of the AUM index (see docs/benchmarks.md).
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    # Statistics and visibility as autovacuum leaves them: right after a bulk load PostgreSQL has no
+    # statistics and plans the searches as a backward scan of the AUM index (see docs/benchmarks.md).
+    settle_tables()
 
     # --- data-scope sanity: a user outside the scope sees nothing of rm's customers --------------
     outsider = ctx.client(small_rm.employee_no)
