@@ -33,9 +33,7 @@ def _cell(bound_column, value) -> str:
 @register.simple_tag
 def table_rows(table):
     columns = list(table.columns)
-    static_td = {
-        column.name: column.attrs["td"].as_html() for column in columns if not _depends_on_record(column)
-    }
+    static_td = {column.name: column.attrs["td"].as_html() for column in columns if not _depends_on_record(column)}
     html = []
     for row in table.paginated_rows:
         html.append(format_html("<tr {}>", row.attrs.as_html()))
