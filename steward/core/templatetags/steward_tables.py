@@ -12,6 +12,7 @@ from django.templatetags.l10n import unlocalize
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -23,10 +24,10 @@ def _depends_on_record(bound_column) -> bool:
 
 
 def _cell(bound_column, value) -> str:
-    if bound_column.localize is True:
-        value = localize(value)
-    elif bound_column.localize is False:
-        value = unlocalize(value)
+    """As the template's ``{{ cell }}`` / ``|localize`` / ``|unlocalize`` would: a datetime in the
+    current time zone; numbers and dates in the reader's format unless the column says not to."""
+    value = template_localtime(value)
+    value = unlocalize(value) if bound_column.localize is False else localize(value)
     return conditional_escape(value)
 
 
