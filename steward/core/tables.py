@@ -15,8 +15,9 @@ class StewardTable(tables.Table):
         template_name = "core/table.html"
 
     def choosable_columns(self):
+        """(name, header, shown) of each column the user may show or hide, for the column menu."""
         return [
-            (column.name, column.header)
+            (column.name, column.header, column.visible)
             for column in self.columns.all()
             if column.name not in self.required_columns and not isinstance(column.column, BulkSelectColumn)
         ]

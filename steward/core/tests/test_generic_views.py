@@ -1,6 +1,7 @@
 """The generic list, detail and action views every app builds on: login, export, columns, htmx, redirects."""
 
 import io
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -90,6 +91,16 @@ def test_a_chosen_set_of_columns_is_remembered_for_the_user(bank, manager_client
     assert response.status_code == 204
     table = manager_client.get("/org/employees/").context["table"]
     assert [column.name for column in table.columns] == ["employee_no", "name"]  # the link column always stays
+
+
+def test_the_column_menu_ticks_the_columns_on_screen(bank, manager_client):
+    manager_client.post("/preferences/columns/", {"table_key": "org.employee", "columns": ["name", "status"]})
+
+    html = manager_client.get("/org/employees/").content.decode()
+    ticked = set(re.findall(r'name="columns" value="(\w+)" checked', html))
+    offered = set(re.findall(r'name="columns" value="(\w+)"', html))
+    assert ticked == {"name", "status"}
+    assert {"org", "position"} <= offered - ticked
 
 
 def test_an_htmx_request_gets_only_the_table(bank, manager_client):
