@@ -119,7 +119,10 @@ class Customer(TimeStampedModel):
         return f"{self.name} ({self.cif})"
 
     def get_absolute_url(self) -> str:
-        return reverse("customers:customer_detail", args=[self.pk])
+        # A list row links both its customer number and its name here: reversed once per record.
+        if self.__dict__.get("_url_for_pk", (None,))[0] != self.pk:
+            self.__dict__["_url_for_pk"] = (self.pk, reverse("customers:customer_detail", args=[self.pk]))
+        return self.__dict__["_url_for_pk"][1]
 
     def age_on(self, today):
         """Age in whole years on `today`; derived from the birth date, never stored."""

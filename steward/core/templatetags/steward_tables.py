@@ -13,6 +13,8 @@ cell: the bound column lookup (a scan of every column), the model field behind t
 the arguments the ``render`` function takes.
 """
 
+from functools import partialmethod
+
 from django import template
 from django.db import models
 from django.templatetags.l10n import unlocalize
@@ -51,6 +53,8 @@ class ColumnCells:
         path, _sep, self.remainder = self.accessor.rpartition(Accessor.SEPARATOR)
         self.path = Accessor(path) if path else None
         self.fields = {}  # model class -> the field behind the accessor (or None)
+        self.display_name = f"get_{self.remainder}_display"
+        self.labels = {}  # a choices field's value -> its label (one table renders in one language)
         self.render = bound_column.render
         args, takes_any = signature(self.render)
         self.render_args = None if takes_any else tuple(args)
@@ -74,9 +78,8 @@ class ColumnCells:
         penultimate = self.path.resolve(record, quiet=True) if self.path is not None else record
         if isinstance(penultimate, models.Model):
             field = self.field(record)
-            display = getattr(penultimate, f"get_{remainder}_display", None)
-            if getattr(field, "choices", ()) and display:
-                value = display()
+            if getattr(field, "choices", ()) and hasattr(penultimate, self.display_name):
+                value = self.choice_label(penultimate, field)
                 remainder = None
         if remainder:
             try:
@@ -87,6 +90,20 @@ class ColumnCells:
         if value in self.empty_values or (self.many_to_many and not value.exists()):
             return self.default
         return self.call_render(row, value)
+
+    def choice_label(self, instance, field):
+        """``get_FOO_display()``; Django's own one depends only on the value, so it is remembered."""
+        display = getattr(type(instance), self.display_name)
+        if not (isinstance(display, partialmethod) and display.func is models.Model._get_FIELD_display):
+            return getattr(instance, self.display_name)()
+        raw = getattr(instance, field.attname)
+        try:
+            return self.labels[raw]
+        except KeyError:
+            label = self.labels[raw] = getattr(instance, self.display_name)()
+            return label
+        except TypeError:  # an unhashable value
+            return getattr(instance, self.display_name)()
 
     def call_render(self, row, value):
         arguments = {

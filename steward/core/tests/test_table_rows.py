@@ -36,3 +36,46 @@ def test_an_empty_table_says_so():
     with translation.override("zh-hans"):
         html = body([])
     assert 'data-testid="empty"' in html and "暂无数据。" in html
+
+
+class Person(StewardTable):
+    """Model rows: a choices field, a linked column, a table render_FOO, a record-dependent td, an empty value."""
+
+    cif = tables.Column(linkify=True)
+    gender = tables.Column()
+    status = tables.Column()
+    name = tables.Column(attrs={"td": {"data-status": lambda record: record.status}})
+    mobile = tables.Column(default="—")
+
+    def render_name(self, value, record):
+        return f"{value} · {record.cif}"
+
+
+def test_model_cells_are_what_django_tables2_renders(settings):
+    from steward.core.templatetags.steward_tables import _cell
+    from steward.customers.models import Customer
+
+    people = [
+        Customer(pk=7, cif="C7", name="张三", gender="M", status="active", mobile=""),
+        Customer(pk=8, cif="C8", name="<李四>", gender="F", status="dormant", mobile="13912345678"),
+        Customer(pk=9, cif="C9", name="王五", gender="M", status="closed", mobile=""),
+    ]
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            html = Template("{% load steward_tables %}{% table_rows table %}").render(
+                Context({"table": Person(people)})
+            )
+            # django-tables2's own cells, in the same markup.
+            table = Person(people)
+            expected = "".join(
+                f"<tr {row.attrs.as_html()}>"
+                + "".join(f"<td {column.attrs['td'].as_html()}>{_cell(column, cell)}</td>" for column, cell in row.items())
+                + "</tr>"
+                for row in table.paginated_rows
+            )
+        assert html == expected
+    with translation.override("zh-hans"):
+        html = Template("{% load steward_tables %}{% table_rows table %}").render(Context({"table": Person(people)}))
+    assert ">男<" in html and ">女<" in html  # a choices field shows its label in the reader's language
+    assert 'href="/customers/8/"' in html and 'data-status="dormant"' in html
+    assert "&lt;李四&gt; · C8" in html and ">—<" in html
