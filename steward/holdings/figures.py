@@ -103,6 +103,10 @@ def derive_day(day: dt.date, *, now=None) -> dict:
     )
     rate_case, rate_params = _rate_case()
     with connection.cursor() as cursor:
+        # The day's balances were just written: without statistics for the new date PostgreSQL
+        # expects one row and joins a day's 2,500,000 balances by nested loops (day figures and
+        # maturity reminders: 12.2 → 5.9 s at 1,000,000 customers, for an ANALYZE of 0.6 s).
+        _analyze(cursor, balance_t)
         # 1. The day's points, and their difference to what an earlier run of the day stored.
         for name in ("day_figures", "day_delta", "day_new"):
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
