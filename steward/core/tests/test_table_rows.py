@@ -69,7 +69,9 @@ def test_model_cells_are_what_django_tables2_renders(settings):
             table = Person(people)
             expected = "".join(
                 f"<tr {row.attrs.as_html()}>"
-                + "".join(f"<td {column.attrs['td'].as_html()}>{_cell(column, cell)}</td>" for column, cell in row.items())
+                + "".join(
+                    f"<td {column.attrs['td'].as_html()}>{_cell(column, cell)}</td>" for column, cell in row.items()
+                )
                 + "</tr>"
                 for row in table.paginated_rows
             )

@@ -4,19 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0005_name_prefix_index'),
+        ("customers", "0005_name_prefix_index"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='customerfigures',
-            name='tier',
-            field=models.CharField(blank=True, max_length=20, verbose_name='tier'),
+            model_name="customerfigures",
+            name="tier",
+            field=models.CharField(blank=True, max_length=20, verbose_name="tier"),
         ),
         migrations.AddIndex(
-            model_name='customerfigures',
-            index=models.Index(fields=['tier'], name='customer_figures_tier'),
+            model_name="customerfigures",
+            index=models.Index(fields=["tier"], name="customer_figures_tier"),
         ),
     ]

@@ -5,16 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0006_lighter_figure_indexes'),
-        ('holdings', '0006_daily_facts_without_foreign_keys'),
+        ("customers", "0006_lighter_figure_indexes"),
+        ("holdings", "0006_daily_facts_without_foreign_keys"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='dailyfigures',
-            name='customer',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='customers.customer'),
+            model_name="dailyfigures",
+            name="customer",
+            field=models.ForeignKey(
+                db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="customers.customer"
+            ),
         ),
     ]
