@@ -139,8 +139,14 @@ class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
         whose target list is empty is left out). An htmx table refresh never asks for them."""
         if not hasattr(self, "_bulk"):
             self._bulk = []
+            # Actions that share a target list (add to / remove from a group) query it once.
+            target_lists = {}
             for action in self.permitted_bulk_actions(request):
-                targets = list(action.targets(request.user, self)) if action.targets else None
+                targets = None
+                if action.targets:
+                    if action.targets not in target_lists:
+                        target_lists[action.targets] = list(action.targets(request.user, self))
+                    targets = target_lists[action.targets]
                 if targets == []:
                     continue
                 self._bulk.append({"action": action, "url": reverse(action.url_name), "targets": targets})

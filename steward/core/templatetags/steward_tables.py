@@ -93,7 +93,7 @@ class ColumnCells:
 
     def choice_label(self, instance, field):
         """``get_FOO_display()``; Django's own one depends only on the value, so it is remembered."""
-        display = getattr(type(instance), self.display_name)
+        display = getattr(type(instance), self.display_name, None)
         if not (isinstance(display, partialmethod) and display.func is models.Model._get_FIELD_display):
             return getattr(instance, self.display_name)()
         raw = getattr(instance, field.attname)

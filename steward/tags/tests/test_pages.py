@@ -1,5 +1,7 @@
 import io
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from steward.audit.models import AuditEntry
@@ -31,6 +33,18 @@ def test_a_customer_list_offers_selection_and_bulk_actions(book, client):
     assert set(CustomerTag.objects.filter(tag=book.vip).values_list("customer__cif", flat=True)) == {"C101", "C102"}
     client.post("/tags/bulk/tag-remove/", {"source": "/customers/", "ids": [book.b.pk], "target": book.vip.pk})
     assert set(CustomerTag.objects.filter(tag=book.vip).values_list("customer__cif", flat=True)) == {"C101"}
+
+
+def test_the_bulk_bar_reads_each_target_list_once(book, client):
+    services.create_group(book.bank.north_rm, name="回访名单")
+    client.force_login(book.bank.north_rm)
+    with CaptureQueriesContext(connection) as captured:
+        page = text(client.get("/customers/"))
+    bar = page.split('data-testid="bulk-bar"')[1].split("</form>")[0]
+    # "Add to group" and "Remove from group" both offer the group; each tag action the tag.
+    assert bar.count("回访名单") == 2 and bar.count("重点维护") == 2
+    tables = [query["sql"].split(" FROM ")[1].split()[0].strip('"') for query in captured if " FROM " in query["sql"]]
+    assert tables.count("tags_customergroup") == 1 and tables.count("tags_tag") == 1
 
 
 def test_bulk_actions_never_reach_past_the_lists_scope(book, client):
