@@ -13,6 +13,7 @@ cell: the bound column lookup (a scan of every column), the model field behind t
 the arguments the ``render`` function takes.
 """
 
+import inspect
 from functools import partialmethod
 
 from django import template
@@ -93,7 +94,8 @@ class ColumnCells:
 
     def choice_label(self, instance, field):
         """``get_FOO_display()``; Django's own one depends only on the value, so it is remembered."""
-        display = getattr(type(instance), self.display_name, None)
+        # Looked up statically: through the class a partialmethod comes back as a plain function.
+        display = inspect.getattr_static(type(instance), self.display_name, None)
         if not (isinstance(display, partialmethod) and display.func is models.Model._get_FIELD_display):
             return getattr(instance, self.display_name)()
         raw = getattr(instance, field.attname)
