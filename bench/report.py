@@ -162,7 +162,8 @@ def markdown(document: dict) -> str:
     lines.append(
         "Server time = one in-process `django.test.Client` call (middleware, view, queries, template); "
         f"DEBUG off; password hasher {document['settings']['password_hasher']}. Queries = every SQL statement "
-        "sent, BEGIN/COMMIT/SAVEPOINT included, but for the session's once-a-minute activity stamp; KB = response body. Ratios compare medians of this run."
+        "sent, BEGIN/COMMIT/SAVEPOINT included, but for a session's once-a-minute stamps and the minutely "
+        "cache reloads; KB = response body. Ratios compare medians of this run."
     )
     if document["notes"]:
         lines.append("")
