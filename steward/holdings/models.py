@@ -192,8 +192,11 @@ class DailyFigures(models.Model):
     """One customer's figures on one data date: the asset trend's daily points (DAT-06)."""
 
     # No index of its own: uniq_daily_figures (customer, data_date) serves the customer's lookups,
-    # and a day's million inserts maintain one index fewer.
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # and a day's million inserts maintain one index fewer. No database foreign key either (see
+    # DailyBalance): its check of every row at commit cost a million index probes a day.
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     data_date = models.DateField()
     aum = models.DecimalField(**MONEY)
     liabilities = models.DecimalField(**MONEY)
