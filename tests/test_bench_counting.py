@@ -43,3 +43,10 @@ def test_a_lookup_repeated_per_row_and_the_pages_own_transactions_still_count():
         "COMMIT",
     )
     assert len(page_statements(per_row)) == len(per_row) - 1
+
+
+def test_a_call_that_runs_for_minutes_may_reload_once_a_minute():
+    two_minutes_of_intake = captured(*PAGE, RELOAD, *PAGE, RELOAD, *PAGE, RELOAD)
+
+    assert page_statements(two_minutes_of_intake, seconds=150) == PAGE * 3
+    assert len(page_statements(two_minutes_of_intake, seconds=90)) == len(PAGE) * 3 + 1
