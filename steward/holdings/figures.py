@@ -168,7 +168,9 @@ def derive_day(day: dt.date, *, now=None) -> dict:
             f"INSERT INTO {figures_t} (customer_id, as_of, aum, aum_30_days_ago, avg_daily_assets_month, "
             f"avg_daily_assets_quarter, avg_daily_assets_year, tier, contribution_ytd, aum_sum_month, "
             f"aum_sum_quarter, aum_sum_year, contribution_sum_year) "
-            f"SELECT customer_id, NULL, 0, 0, 0, 0, 0, '', 0, 0, 0, 0, 0 FROM customers_without_figures"
+            f"SELECT customer_id, NULL, 0, 0, 0, 0, 0, '', 0, 0, 0, 0, 0 FROM customers_without_figures "
+            # (A customer added meanwhile in the UI has its row from the signal.)
+            f"WHERE 1 = 1 ON CONFLICT (customer_id) DO NOTHING"
         )
         new_customers = max(cursor.rowcount, 0)
         cursor.execute("DROP TABLE customers_without_figures")
