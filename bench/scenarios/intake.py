@@ -10,7 +10,8 @@ The target is (b) ≤ 3 × (a). Every full load (warm-up included) loads the nex
 day, with drifted balances and new transactions, as in production — and (c) re-loading the last day
 again measures the replace path (nothing changed: the re-run writes nothing). Before every timed
 run, untimed, the database and the disk settle as they do between two daily loads in production:
-`VACUUM (ANALYZE)` (autovacuum's work after a load), a checkpoint and a sync of the page cache.
+`VACUUM ANALYZE` (autovacuum's work after a load; `ANALYZE` on SQLite), a checkpoint (PostgreSQL)
+and a sync of the page cache.
 Without it a run paid for its predecessor's clean-up, running back to back: on a 2-core machine
 with a virtual disk the same load took 38 s or 81 s at 300,000 customers depending on that.
 
@@ -78,18 +79,20 @@ def settle() -> None:
     """Untimed, before each run: what the hours between two daily loads leave behind (see above)."""
     from django.db import DatabaseError, connection
 
+    from bench.database import settle_tables
+
+    settle_tables()  # VACUUM ANALYZE on PostgreSQL, ANALYZE on SQLite
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM (ANALYZE)")
-            # CHECKPOINT needs a superuser or pg_checkpoint; without it the sync below still runs.
-            with contextlib.suppress(DatabaseError):
-                cursor.execute("CHECKPOINT")
+        # CHECKPOINT needs a superuser or pg_checkpoint; without it the sync below still runs.
+        with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
+            cursor.execute("CHECKPOINT")
     os.sync()
 
 
 def facts_floor(directory: Path, day: dt.date) -> None:
     """(d) above: the day's balances and transactions into the indexed fact tables, rolled back."""
     from django.db import connection, transaction
+    from django.utils import timezone
 
     from steward.holdings.intake import LAYOUTS
     from steward.holdings.models import Account, DailyBalance, Transaction
@@ -115,10 +118,11 @@ def facts_floor(directory: Path, day: dt.date) -> None:
         cursor.execute(
             f"INSERT INTO {Transaction._meta.db_table} (data_date, account_id, customer_id, reference, booked_at, "
             f"amount, direction, channel, description) SELECT %s, a.id, a.customer_id, r.reference, "
-            f"r.booked_at::timestamptz, r.amount::numeric(20, 2), r.direction, coalesce(r.channel, ''), "
+            f"(r.booked_at::timestamp AT TIME ZONE %s), r.amount::numeric(20, 2), upper(r.direction), "
+            f"coalesce(r.channel, ''), "
             f"coalesce(r.description, '') FROM floor_transactions r JOIN {account_t} a ON a.number = r.account_no "
             f"ORDER BY a.id",
-            [day],
+            [day, timezone.get_current_timezone_name()],
         )
         transaction.set_rollback(True)
 
