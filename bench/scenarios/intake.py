@@ -158,14 +158,11 @@ def intake(ctx):
             day = pending.pop(0)
             return day, Path(tmp) / day.isoformat()
 
-        def settled(_state=None):
-            settle()
-
         try:
             bare = ctx.measure(
                 "bare copy of the day's 4 files into unindexed tables",
                 lambda _: bare_load(directory),
-                setup=settled,
+                setup=settle,
                 expect_status=NOT_HTTP,
             )
             full = ctx.measure(
@@ -183,7 +180,7 @@ def intake(ctx):
             rerun = ctx.measure(
                 "re-run of the last day (replace path, nothing changed)",
                 lambda _: load_day(None, Path(tmp) / last.isoformat(), last),
-                setup=settled,
+                setup=settle,
                 expect_status=NOT_HTTP,
                 ratio_to=bare.name,
             )
@@ -193,7 +190,7 @@ def intake(ctx):
                     "floor: the day's balances and transactions into the indexed fact tables "
                     "(no checks, no master data, no derived figures; rolled back)",
                     lambda _: facts_floor(directory, FLOOR_DAY),
-                    setup=settled,
+                    setup=settle,
                     expect_status=NOT_HTTP,
                     ratio_to=bare.name,
                 )

@@ -158,7 +158,7 @@ def derive_day(day: dt.date, *, now=None) -> dict:
         # 3. Every customer has a figures row (the intake inserts customers in SQL, past the signal).
         # The customers lacking one are found first: an INSERT whose NOT EXISTS reads the table it
         # fills is quadratic when the planner, with statistics of an empty table, probes it by a
-        # sequential scan per customer (a first load of 1,000,000 customers ran for hours).
+        # sequential scan per customer (a first load of 1,000,000 customers had not finished it in 25 min).
         cursor.execute("DROP TABLE IF EXISTS customers_without_figures")
         cursor.execute(
             f"CREATE TEMP TABLE customers_without_figures AS SELECT c.id AS customer_id FROM {customer_t} c "
