@@ -42,14 +42,15 @@ class CustomerTransfer(ApplicationType):
     submit_permission = "customers.customer:transfer"
 
     def prepare(self, cleaned, submitter):
-        from steward.customers.services import _check_new_owner, resolve_customers
+        from steward.customers.services import TRANSFER, _check_new_owner, require_owner_in_scope, resolve_customers
         from steward.org.models import Employee
 
-        customers = resolve_customers(submitter, _numbers(cleaned["customers"]), "customers.customer:transfer")
+        customers = resolve_customers(submitter, _numbers(cleaned["customers"]), TRANSFER)
         new_owner = Employee.objects.filter(employee_no=cleaned["new_owner"].strip()).first()
         if new_owner is None:
             raise DomainError(gettext("No employee has this number."), field="new_owner")
         _check_new_owner(new_owner, customers)
+        require_owner_in_scope(submitter, new_owner, TRANSFER, "new_owner")
         if all(c.owner_id == new_owner.pk for c in customers):
             raise DomainError(gettext("These customers already belong to %(user)s.") % {"user": new_owner}, "new_owner")
         return {

@@ -23,9 +23,21 @@ LEAVER_FALLBACK = ParameterSpec(
     "customers",
 )
 
+DUPLICATE_ID_LIMIT = ParameterSpec(
+    "customers.duplicate_id_attempts_per_hour",
+    "int",
+    "10",
+    "每名员工每小时可尝试录入他人名下（不可见）客户证件号码的次数，超过则暂停新增客户",
+    "Per employee and hour: how often an ID number of a customer they cannot see may be entered "
+    "before creating customers is paused (0: no limit)",
+    "customers",
+    min_value="0",
+)
+
 
 def register_defaults() -> None:
     if not any(spec.code == INCOME_BANDS.code for spec in CODE_TABLES):
         CODE_TABLES.append(INCOME_BANDS)
-    if not any(spec.key == LEAVER_FALLBACK.key for spec in PARAMETERS):
-        PARAMETERS.append(LEAVER_FALLBACK)
+    for spec in (LEAVER_FALLBACK, DUPLICATE_ID_LIMIT):
+        if not any(known.key == spec.key for known in PARAMETERS):
+            PARAMETERS.append(spec)

@@ -4,7 +4,17 @@ from django.utils.translation import gettext_lazy as _
 from steward.basedata.services import code_choices
 from steward.core.forms import StewardForm, StewardModelForm
 from steward.customers.models import Customer, CustomerRelation
-from steward.customers.services import CODE_FIELDS, EDITABLE_FIELDS
+from steward.customers.services import (
+    ADD,
+    ASSIGN,
+    CODE_FIELDS,
+    EDITABLE_FIELDS,
+    SERVICE_STATUSES,
+    TRANSFER,
+    USER_STATUSES,
+    managing_employees,
+    owner_candidates,
+)
 from steward.org.models import Employee, Org
 
 
@@ -38,14 +48,21 @@ class CustomerForm(StewardModelForm):
             if self.instance.pk:
                 self.initial[name] = getattr(self.instance, name)
         self.fields["id_type"].initial = self.initial.get("id_type") or "01"
+        # "Merged" is set by merging only; a merged customer's status stays as it is.
+        status = self.fields["status"]
+        status.choices = USER_STATUSES
+        if self.instance.pk and self.instance.status in SERVICE_STATUSES:
+            status.choices = [(self.instance.status, self.instance.get_status_display())]
+            status.disabled = True
         if self.instance.pk:
             # The number, the org and the owner change through their own services (merge, transfer).
             for name in ("cif", "org", "owner"):
                 del self.fields[name]
         elif self.user is not None:
-            orgs = Org.objects.visible_to(self.user, "customers.customer:add") | Org.objects.filter(pk=self.user.org_id)
+            orgs = Org.objects.visible_to(self.user, ADD) | Org.objects.filter(pk=self.user.org_id)
             self.fields["org"].queryset = orgs
-            self.fields["owner"].queryset = Employee.objects.filter(is_active=True, org__in=orgs.values("pk"))
+            # Only owners the service accepts (owner_candidates): employees of orgs in the user's scope.
+            self.fields["owner"].queryset = owner_candidates(self.user, ADD)
             self.initial.setdefault("org", self.user.org_id)
             self.initial.setdefault("owner", self.user.pk)
 
@@ -80,14 +97,15 @@ class TransferRequestForm(StewardForm):
     new_owner = forms.ModelChoiceField(label=_("New relationship manager"), queryset=Employee.objects.none())
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
+    # The permission whose data scope bounds the new owner (services.owner_candidates).
+    owner_permission = TRANSFER
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from steward.org.models import Org as _Org
-
-        scope = _Org.objects.visible_to(self.user, "customers.customer:view").values("pk") if self.user else []
-        self.fields["new_owner"].queryset = Employee.objects.filter(is_active=True).filter(
-            org__in=scope
-        ) | Employee.objects.filter(is_active=True, org_id=getattr(self.user, "org_id", None))
+        if self.user is not None:
+            self.fields["new_owner"].queryset = managing_employees(
+                owner_candidates(self.user, self.owner_permission)
+            ).select_related("org")
 
 
 class AllocationRequestForm(StewardForm):
@@ -105,6 +123,8 @@ class ConfidentialGrantForm(StewardForm):
 
 class AssignForm(TransferRequestForm):
     """A supervisor's direct assignment (e.g. of unassigned customers); no approval needed."""
+
+    owner_permission = ASSIGN
 
 
 class CoManagerForm(StewardForm):

@@ -33,8 +33,9 @@ def check_digit(first17: str) -> str:
     return _CHECK_CODES[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
 
 
-def parse_resident_id(value: str, field: str = "id_number") -> ResidentId:
-    """Validate an 18-digit resident ID (format, birth date, check digit); derive birth date and gender."""
+def parse_resident_id(value: str, field: str = "id_number", today: dt.date | None = None) -> ResidentId:
+    """Validate an 18-digit resident ID (format, a real birth date from 1900 up to `today` — default the
+    local date — and the check digit); derive birth date and gender."""
     number = re.sub(r"\s+", "", value or "").upper()
     if not _ID_RE.match(number):
         raise DomainError(_("A resident ID number has 18 characters: 17 digits and a digit or X."), field=field)
@@ -44,11 +45,19 @@ def parse_resident_id(value: str, field: str = "id_number") -> ResidentId:
         raise DomainError(_("The birth date inside the resident ID number is not a real date."), field=field) from None
     if birth.year < 1900:
         raise DomainError(_("The birth date inside the resident ID number is not a real date."), field=field)
+    if birth > (today or _local_today()):
+        raise DomainError(_("The birth date inside the resident ID number lies in the future."), field=field)
     if number[17] != check_digit(number[:17]):
         raise DomainError(
             _("The resident ID number is not valid: its check digit does not match (GB 11643)."), field=field
         )
     return ResidentId(number, birth, "M" if int(number[16]) % 2 else "F")
+
+
+def _local_today() -> dt.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
 
 
 def age_on(birth_date: dt.date | None, today: dt.date) -> int | None:

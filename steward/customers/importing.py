@@ -153,12 +153,21 @@ def _create(actor, number: int, data: dict, report: ImportReport) -> None:
         report.imported.append(customer.pk)
 
 
-@service
 def import_customers(actor, upload, *, save: bool, good_rows_only: bool = False) -> ImportReport:
     """Validate every row of `upload` with the create_customer rules and report row by row.
 
     save=False: a dry run, nothing is kept. save=True: imported only when the whole file is
-    clean — unless good_rows_only (the user confirmed explicitly), then the good rows are kept."""
+    clean — unless good_rows_only (the user confirmed explicitly), then the good rows are kept.
+    Rows naming an ID number of another customer are audited (and count against the actor's
+    limit) even when nothing is kept, exactly as when entered by hand."""
+    from steward.customers.services import id_attempts_audited
+
+    with id_attempts_audited():
+        return _import_customers(actor, upload, save=save, good_rows_only=good_rows_only)
+
+
+@service
+def _import_customers(actor, upload, *, save: bool, good_rows_only: bool = False) -> ImportReport:
     require_permission(actor, IMPORT)
     require_permission(actor, "customers.customer:add")
     rows = read_rows(upload)

@@ -5,11 +5,14 @@ Every rule about customers lives here; views, the API and the approvals types ca
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +22,7 @@ from steward.audit.services import log_bulk, log_event
 from steward.basedata.services import code_choices, parameter
 from steward.core.errors import DomainError
 from steward.core.services import service
+from steward.core.validators import clean_name
 from steward.customers.identity import RESIDENT_ID, parse_mobile, parse_resident_id
 from steward.customers.models import (
     CoManager,
@@ -34,6 +38,9 @@ from steward.customers.models import (
 from steward.privacy.crypto import blind_index
 
 VIEW = "customers.customer:view"
+ADD = "customers.customer:add"
+ASSIGN = "customers.customer:assign"
+TRANSFER = "customers.customer:transfer"
 # Code-table fields of the customer master: field → code table.
 CODE_FIELDS = {
     "id_type": "id_type",
@@ -67,15 +74,29 @@ EDITABLE_FIELDS = (
 # ---------------------------------------------------------------- master data (CUS-01, CUS-16)
 
 
-def _apply(customer: Customer, data: dict) -> None:
+# Statuses only a service sets (merge_customers): no form or API call may set or leave them.
+SERVICE_STATUSES = frozenset({Customer.Status.MERGED})
+USER_STATUSES = tuple((value, label) for value, label in Customer.Status.choices if value not in SERVICE_STATUSES)
+
+
+def _apply(actor, customer: Customer, data: dict) -> None:
     """Validate the master data and set it, with the derived facts, on `customer`."""
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise DomainError(_("These fields cannot be set: %(names)s") % {"names": ", ".join(sorted(unknown))})
+    stored_status, stored_index = customer.status, customer.id_number_index
+    if "status" in data and data["status"] != stored_status:
+        if data["status"] in SERVICE_STATUSES:
+            raise DomainError(_("Only merging sets this status."), field="status")
+        if stored_status in SERVICE_STATUSES:
+            raise DomainError(_("The status of a merged customer cannot change."), field="status")
     for name, value in data.items():
         setattr(customer, name, value.strip() if isinstance(value, str) else value)
-    if not customer.name:
-        raise DomainError(_("Enter the customer's name."), field="name")
+    try:
+        customer.name = clean_name(customer.name, max_length=Customer._meta.get_field("name").max_length)
+    except ValidationError as error:
+        message = _("Enter the customer's name.") if error.code == "no_visible_characters" else error.messages[0]
+        raise DomainError(message, field="name") from None
     for name, table in CODE_FIELDS.items():
         value = getattr(customer, name)
         if value and value not in dict(code_choices(table, blank=False)):
@@ -90,11 +111,11 @@ def _apply(customer: Customer, data: dict) -> None:
         customer.id_number = resident.number
         customer.birth_date = resident.birth_date
         customer.gender = resident.gender
-    duplicate = Customer.objects.filter(id_number_index=blind_index("id_number", customer.id_number)).exclude(
-        pk=customer.pk
-    )
-    if duplicate.exclude(status=Customer.Status.MERGED).exists():
-        raise DomainError(_("A customer with this ID number already exists."), field="id_number")
+    elif customer.birth_date and customer.birth_date > timezone.localdate():
+        raise DomainError(_("The birth date lies in the future."), field="birth_date")
+    index = blind_index("id_number", customer.id_number)
+    if customer.pk is None or index != stored_index:
+        _claim_id_number(actor, customer, index)
     if customer.mobile:
         facts = parse_mobile(customer.mobile)
         customer.mobile = facts.number
@@ -113,6 +134,147 @@ def _apply(customer: Customer, data: dict) -> None:
         raise DomainError(_("Unknown gender."), field="gender")
 
 
+# ---------------------------------------------------------------- ID numbers already taken (issue 11, point 11)
+
+_ID_ATTEMPTS: contextvars.ContextVar[list | None] = contextvars.ContextVar("customers_id_attempts", default=None)
+DUPLICATE_ID_PARAMETER = "customers.duplicate_id_attempts_per_hour"
+ATTEMPT_WINDOW_SECONDS = 3600
+
+
+class DuplicateIdNumber(DomainError):
+    """The ID number belongs to another customer. `existing` is that customer when the actor may
+    see it (the page links to it), else None: the message then says nothing about who it is."""
+
+    def __init__(self, message, existing: Customer | None = None):
+        super().__init__(message, field="id_number")
+        self.existing = existing
+
+
+@contextlib.contextmanager
+def id_attempts_audited():
+    """Audit the refused ID-number claims made inside once the block ends — after the transaction
+    of the refused operation has rolled back, which would otherwise take the entries with it.
+    Nested blocks write at the outermost one (the Excel import wraps its whole dry run)."""
+    if _ID_ATTEMPTS.get() is not None:
+        yield
+        return
+    pending: list[dict] = []
+    token = _ID_ATTEMPTS.set(pending)
+    try:
+        yield
+    finally:
+        _ID_ATTEMPTS.reset(token)
+        for entry in pending:
+            log_event(entry.pop("action"), entry.pop("obj"), **entry)
+
+
+def _record_attempt(action: str, actor, existing: Customer | None, **changes) -> None:
+    entry = {
+        "action": action,
+        "obj": existing,
+        "actor": actor,
+        "message": "ID number of another customer" if existing is not None else "limit reached",
+        "changes": changes,
+    }
+    pending = _ID_ATTEMPTS.get()
+    if pending is None:
+        log_event(entry.pop("action"), entry.pop("obj"), **entry)
+    else:
+        pending.append(entry)
+
+
+def _attempts_key(actor) -> str:
+    return f"customers:concealed-id-attempts:{getattr(actor, 'pk', None)}"
+
+
+def _claim_id_number(actor, customer: Customer, index: str) -> None:
+    """`customer` (new, or with a changed number) takes the ID number whose blind index is `index`.
+
+    Refused when another (not merged) customer has it. Whether the actor may see that customer
+    decides the answer: if they may, it names the customer; if not (confidential, or outside
+    their scope), it says only that the number cannot be used — it must not tell that the person
+    banks here. Every such attempt is audited; the hidden ones count against a per-actor limit
+    (parameter customers.duplicate_id_attempts_per_hour, one hour from the first), past which the
+    actor may not claim any ID number until the hour is over — else the limit's own refusal would
+    answer the question."""
+    limit = int(parameter(DUPLICATE_ID_PARAMETER) or 0)
+    key = _attempts_key(actor)
+    if limit and (cache.get(key) or 0) >= limit:
+        _record_attempt("customers.duplicate_id_limited", actor, None, cif=customer.cif or "", limit=limit)
+        raise DomainError(
+            _(
+                "You have entered too many ID numbers that cannot be used. Try again in an hour, "
+                "or ask your supervisor."
+            ),
+            field="id_number",
+        )
+    existing = (
+        Customer.objects.filter(id_number_index=index)
+        .exclude(pk=customer.pk)
+        .exclude(status=Customer.Status.MERGED)
+        .order_by("pk")
+        .first()
+    )
+    if existing is None:
+        return
+    visible = Customer.objects.visible_to(actor, VIEW).filter(pk=existing.pk).exists()
+    if not visible:
+        cache.add(key, 0, ATTEMPT_WINDOW_SECONDS)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, ATTEMPT_WINDOW_SECONDS)
+    _record_attempt(
+        "customers.duplicate_id", actor, existing, cif=customer.cif or "", editing=customer.pk, visible=visible
+    )
+    if visible:
+        raise DuplicateIdNumber(
+            _("A customer with this ID number already exists: %(customer)s.") % {"customer": existing},
+            existing=existing,
+        )
+    raise DuplicateIdNumber(
+        _("This ID number cannot be used. If you believe the customer already exists, ask your supervisor.")
+    )
+
+
+# ---------------------------------------------------------------- who may own a customer (issue 11, point 7)
+
+
+def owner_candidates(actor, permission: str):
+    """The employees `actor` may make owner or co-manager of a customer under `permission` (add,
+    assign, transfer): active ones working at an org inside the actor's data scope for that
+    permission, and the actor themself. An own-scoped RM reaches their own org (their team):
+    Org's "own" scope is the user's org. Nobody, without the permission."""
+    from steward.org.models import Employee, Org
+
+    if not has_permission(actor, permission):
+        return Employee.objects.none()
+    orgs = Org.objects.visible_to(actor, permission).values("pk")
+    return Employee.objects.filter(Q(org__in=orgs) | Q(pk=actor.pk), is_active=True).exclude(
+        status=Employee.Status.LEFT
+    )
+
+
+def managing_employees(queryset):
+    """`queryset` narrowed to employees who may manage customers (a current role granting the
+    customer view permission, or superusers) — what the choice lists offer."""
+    from steward.access.models import RoleAssignment
+
+    holders = RoleAssignment.objects.current().filter(role__grants__permission=VIEW).values("user_id")
+    return queryset.filter(Q(pk__in=holders) | Q(is_superuser=True))
+
+
+def require_owner_in_scope(actor, employee, permission: str, field: str) -> None:
+    """`employee` must be one of `owner_candidates(actor, permission)`; else a DomainError on `field`."""
+    if employee is None:
+        return
+    if not owner_candidates(actor, permission).filter(pk=employee.pk).exists():
+        raise DomainError(
+            _("%(user)s is outside your data scope: choose an employee of an org you manage.") % {"user": employee},
+            field=field,
+        )
+
+
 def _org_reachable(actor, org, permission: str) -> bool:
     from steward.org.models import Org
 
@@ -121,29 +283,41 @@ def _org_reachable(actor, org, permission: str) -> bool:
     return Org.objects.visible_to(actor, permission).filter(pk=org.pk).exists()
 
 
-@service
 def create_customer(actor, *, cif: str, org, owner=None, **data) -> Customer:
-    """A new personal customer at `org`; its primary RM is `owner` (may be left unassigned)."""
-    require_permission(actor, "customers.customer:add")
+    """A new personal customer at `org`; its primary RM is `owner` (may be left unassigned), an
+    employee the actor reaches under the add permission (`owner_candidates`)."""
+    with id_attempts_audited():
+        return _create_customer(actor, cif=cif, org=org, owner=owner, **data)
+
+
+@service
+def _create_customer(actor, *, cif: str, org, owner=None, **data) -> Customer:
+    require_permission(actor, ADD)
     cif = (cif or "").strip()
     if not cif:
         raise DomainError(_("Enter the customer number."), field="cif")
     if Customer.objects.filter(cif=cif).exists():
         raise DomainError(_("The customer number %(cif)s is taken.") % {"cif": cif}, field="cif")
-    if not _org_reachable(actor, org, "customers.customer:add"):
+    if not _org_reachable(actor, org, ADD):
         raise DomainError(_("The org is outside your data scope."), field="org")
     if owner is not None and not owner.is_active:
         raise DomainError(_("%(user)s cannot own customers any more.") % {"user": owner}, field="owner")
+    require_owner_in_scope(actor, owner, ADD, "owner")
     customer = Customer(cif=cif, org=org, owner=owner)
-    _apply(customer, data)
+    _apply(actor, customer, data)
     customer.save()
     return customer
 
 
-@service
 def update_customer(actor, customer: Customer, **data) -> Customer:
+    with id_attempts_audited():
+        return _update_customer(actor, customer, **data)
+
+
+@service
+def _update_customer(actor, customer: Customer, **data) -> Customer:
     require_visible(actor, "customers.customer:change", customer)
-    _apply(customer, data)
+    _apply(actor, customer, data)
     customer.save()
     return customer
 
@@ -325,25 +499,31 @@ def assign_owner(actor, customers, new_owner, *, reason: str = "", now=None) -> 
     """Direct assignment by a supervisor (e.g. of unassigned customers)."""
     customers = list(customers)
     for customer in customers:
-        require_visible(actor, "customers.customer:assign", customer)
+        require_visible(actor, ASSIGN, customer)
     _check_new_owner(new_owner, customers)
+    require_owner_in_scope(actor, new_owner, ASSIGN, "new_owner")
     return _move_owner(actor, customers, new_owner, kind=OwnershipChange.Kind.MANUAL, reason=reason, now=now)
 
 
 @service
 def add_co_manager(actor, customer: Customer, user) -> CoManager:
-    require_visible(actor, "customers.customer:assign", customer)
+    require_visible(actor, ASSIGN, customer)
     if user.pk == customer.owner_id:
         raise DomainError(_("The primary owner cannot also be a co-manager."), field="user")
-    _check_new_owner(user, [customer])
+    try:
+        _check_new_owner(user, [customer])
+    except DomainError as error:
+        raise DomainError(error.message, field="user") from None
+    require_owner_in_scope(actor, user, ASSIGN, "user")
     co_manager, _created = CoManager.objects.get_or_create(customer=customer, user=user)
     return co_manager
 
 
 @service
 def remove_co_manager(actor, customer: Customer, user) -> None:
-    require_visible(actor, "customers.customer:assign", customer)
-    CoManager.objects.filter(customer=customer, user=user).delete()
+    require_visible(actor, ASSIGN, customer)
+    if not CoManager.objects.filter(customer=customer, user=user).delete()[0]:
+        raise DomainError(_("%(user)s does not co-manage this customer.") % {"user": user}, field="user")
 
 
 def resolve_customers(actor, numbers, permission: str):
@@ -353,7 +533,7 @@ def resolve_customers(actor, numbers, permission: str):
         raise DomainError(_("Name at least one customer."), field="customers")
     visible = Customer.objects.visible_to(actor, permission)
     found = {c.cif: c for c in visible.filter(cif__in=tokens)}
-    ids = [int(t) for t in tokens if t.isdigit() and t not in found]
+    ids = [int(t) for t in tokens if t.isascii() and t.isdigit() and t not in found]
     by_id = {str(c.pk): c for c in visible.filter(pk__in=ids)}
     missing = [t for t in tokens if t not in found and t not in by_id]
     if missing:

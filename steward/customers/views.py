@@ -3,10 +3,10 @@ import contextlib
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -276,9 +276,10 @@ class CustomerCreateView(ServiceFormView):
 
     def perform(self, form, instance):
         data = dict(form.cleaned_data)
-        return services.create_customer(
-            self.request.user, cif=data.pop("cif"), org=data.pop("org"), owner=data.pop("owner"), **data
-        )
+        with _linking_duplicates():
+            return services.create_customer(
+                self.request.user, cif=data.pop("cif"), org=data.pop("org"), owner=data.pop("owner"), **data
+            )
 
 
 class CustomerEditView(ServiceFormView):
@@ -288,7 +289,29 @@ class CustomerEditView(ServiceFormView):
     success_message = gettext_lazy("The customer was saved.")
 
     def perform(self, form, instance):
-        return services.update_customer(self.request.user, instance, **form.cleaned_data)
+        with _linking_duplicates():
+            return services.update_customer(self.request.user, instance, **form.cleaned_data)
+
+
+@contextlib.contextmanager
+def _linking_duplicates():
+    """An ID number of a customer the user may see: the form error links to that customer
+    (the service leaves `existing` empty for one they may not see, and says nothing about it)."""
+    try:
+        yield
+    except services.DuplicateIdNumber as error:
+        if error.existing is None:
+            raise
+        message = format_html('<a href="{}">{}</a>', error.existing.get_absolute_url(), error.message)
+        raise DomainError(message, field=error.field) from None
+
+
+def _posted_id(request, name: str) -> int | None:
+    """An object id posted in `name`: a whole number, else None (never a 500 on "abc" or "²")."""
+    value = str(request.POST.get(name, "")).strip()
+    if value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
 
 
 class SubscriptionView(ObjectActionView):
@@ -433,14 +456,17 @@ class CoManagerView(ObjectActionView):
     permission = "customers.customer:assign"
 
     def act(self, request, obj):
-        if request.POST.get("remove"):
-            user = get_object_or_404(Employee, pk=request.POST["remove"])
-            services.remove_co_manager(request.user, obj, user)
-            return _("%(user)s no longer co-manages this customer.") % {"user": user}
+        if "remove" in request.POST:
+            pk = _posted_id(request, "remove")
+            user = obj.co_managers.filter(user_id=pk).select_related("user").first() if pk else None
+            if user is None:
+                raise DomainError(_("Co-manager: choose one of this customer's co-managers."), field="remove")
+            services.remove_co_manager(request.user, obj, user.user)
+            return _("%(user)s no longer co-manages this customer.") % {"user": user.user}
         form = CoManagerForm(data=request.POST, user=request.user)
         employee = form.is_valid() and Employee.objects.filter(employee_no=form.cleaned_data["employee_no"]).first()
         if not employee:
-            raise DomainError(_("No employee has this number."))
+            raise DomainError(_("Co-manager: no employee has this number."), field="employee_no")
         services.add_co_manager(request.user, obj, employee)
         return _("%(user)s now co-manages this customer.") % {"user": employee}
 
@@ -485,8 +511,8 @@ class HouseholdMemberView(ObjectActionView):
     def act(self, request, obj):
         visible = Customer.objects.visible_to(request.user, self.permission)
         if request.POST.get("remove") or request.POST.get("head"):
-            pk = request.POST.get("remove") or request.POST.get("head")
-            customer = visible.filter(pk=pk if str(pk).isdigit() else None).first()
+            pk = _posted_id(request, "remove" if request.POST.get("remove") else "head")
+            customer = visible.filter(pk=pk).first() if pk else None
             if customer is None:
                 raise DomainError(_("No customer you can see has this number."))
             if request.POST.get("remove"):
@@ -522,9 +548,14 @@ class MergeView(PermissionRequiredMixin, ScopedObjectMixin, View):
 
     def get(self, request, *args, **kwargs):
         duplicate = self.get_object()
-        context = {"object": duplicate, "title": _("Merge %(customer)s") % {"customer": duplicate}}
+        survivor_cif = str(request.GET.get("survivor", "")).strip()
+        context = {
+            "object": duplicate,
+            "title": _("Merge %(customer)s") % {"customer": duplicate},
+            "survivor_cif": survivor_cif,
+        }
         try:
-            survivor = self.survivor(request, request.GET.get("survivor"))
+            survivor = self.survivor(request, survivor_cif)
             if survivor is not None:
                 context["survivor"] = survivor
                 context["preview"] = services.merge_preview(request.user, duplicate, survivor)
@@ -537,7 +568,7 @@ class MergeView(PermissionRequiredMixin, ScopedObjectMixin, View):
         try:
             survivor = self.survivor(request, request.POST.get("survivor"))
             if survivor is None:
-                raise DomainError(_("Enter the surviving customer's number."))
+                raise DomainError(_("Enter the surviving customer's number."), field="survivor")
             services.merge_customers(request.user, duplicate, survivor)
         except DomainError as error:
             messages.error(request, error.message)

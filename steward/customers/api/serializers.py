@@ -2,7 +2,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from steward.customers.models import Customer, CustomerNote
-from steward.org.models import Org
+from steward.org.models import Employee, Org
 from steward.privacy.serializers import PiiMaskingSerializerMixin
 
 
@@ -100,3 +100,21 @@ class TransferRequestSerializer(serializers.Serializer):
 
 class ConfidentialSerializer(serializers.Serializer):
     confidential = serializers.BooleanField()
+
+
+class AssignSerializer(serializers.Serializer):
+    customers = serializers.ListField(child=serializers.CharField(), allow_empty=False)
+    new_owner = serializers.CharField(help_text="Employee number of the new relationship manager")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CoManagerSerializer(serializers.Serializer):
+    user = serializers.PrimaryKeyRelatedField(
+        queryset=Employee.objects.all(), help_text="Employee id of the co-manager to add or remove"
+    )
+
+
+class CoManagerListSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="user.pk")
+    employee_no = serializers.CharField(source="user.employee_no")
+    name = serializers.CharField(source="user.name")

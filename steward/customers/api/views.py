@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -5,8 +6,12 @@ from rest_framework.response import Response
 
 from steward.approvals.services import submit
 from steward.core.api import ScopedModelViewSet
+from steward.core.errors import DomainError
 from steward.customers import services
 from steward.customers.api.serializers import (
+    AssignSerializer,
+    CoManagerListSerializer,
+    CoManagerSerializer,
     ConfidentialSerializer,
     CustomerNoteSerializer,
     CustomerSerializer,
@@ -14,6 +19,7 @@ from steward.customers.api.serializers import (
 )
 from steward.customers.filters import CustomerFilterSet
 from steward.customers.models import Customer
+from steward.org.models import Employee
 
 READ_ONLY_ON_UPDATE = ("cif", "org", "owner")
 
@@ -79,3 +85,39 @@ class CustomerViewSet(ScopedModelViewSet):
             payload={"customers": " ".join(data["customers"]), "new_owner": data["new_owner"]},
         )
         return Response({"application": application.pk, "status": application.status}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AssignSerializer, responses={200: dict})
+    @action(detail=False, methods=["post"], required_permission="customers.customer:assign")
+    def assign(self, request):
+        """Make an employee of an org in the caller's scope the owner of the named customers (no approval)."""
+        serializer = AssignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        new_owner = Employee.objects.filter(employee_no=data["new_owner"].strip()).first()
+        if new_owner is None:
+            raise DomainError(_("No employee has this number."), field="new_owner")
+        customers = services.resolve_customers(request.user, data["customers"], services.ASSIGN)
+        moved = services.assign_owner(request.user, customers, new_owner, reason=data["reason"])
+        return Response({"moved": moved, "new_owner": new_owner.employee_no})
+
+    @extend_schema(request=CoManagerSerializer, responses=CoManagerListSerializer(many=True))
+    @action(
+        detail=True,
+        methods=["post", "delete"],
+        url_path="co-managers",
+        required_permission="customers.customer:assign",
+    )
+    def co_managers(self, request, pk=None):
+        """POST {"user": id} adds a co-manager (an employee of an org in the caller's scope); DELETE
+        {"user": id} (or ?user=id) removes one. Answers the customer's co-managers."""
+        customer = self.get_object()
+        data = request.data if request.method == "POST" or "user" in request.data else request.query_params
+        serializer = CoManagerSerializer(data={"user": data.get("user")})
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        if request.method == "POST":
+            services.add_co_manager(request.user, customer, user)
+        else:
+            services.remove_co_manager(request.user, customer, user)
+        rows = customer.co_managers.select_related("user").order_by("user__employee_no")
+        return Response(CoManagerListSerializer(rows, many=True).data)
