@@ -17,10 +17,17 @@ HOST = os.environ.get("DEMO_HOST", "127.0.0.1")
 PORT = os.environ.get("DEMO_PORT", "8000")
 
 
+def web_server_command(host: str = HOST, port: str = PORT) -> list[str]:
+    """The demo's web server. Its access lines (with query strings) go to the "django.server"
+    logger, whose handler masks ID, mobile and card numbers (settings.LOGGING, PLT-13;
+    tests/security/test_logs.py runs this command)."""
+    return [PY, "manage.py", "runserver", f"{host}:{port}", "--noreload"]
+
+
 def main() -> int:
     env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "1"), "PYTHONUNBUFFERED": "1"}
     processes = [
-        subprocess.Popen([PY, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload"], cwd=ROOT, env=env),
+        subprocess.Popen(web_server_command(), cwd=ROOT, env=env),
         subprocess.Popen(
             [
                 PY,

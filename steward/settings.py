@@ -281,11 +281,28 @@ CELERY_ACCEPT_CONTENT = ["json"]
 # Users seen within this many minutes count as online (PLT-02).
 ONLINE_WINDOW_MINUTES = int(os.environ.get("ONLINE_WINDOW_MINUTES", "15"))
 
+# Every handler carries the personal-data redaction filter (PLT-13, docs/security-pii.md): ID,
+# mobile and card numbers are masked in every line, including the web server's access lines
+# ("django.server", which carry query strings such as ?q=<a mobile number>). Loggers that Django
+# configures with handlers of its own are routed to these handlers instead. A handler added here
+# must list "redact_pii" (tests/security/test_logs.py checks).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_pii": {"()": "steward.privacy.logging.RedactPersonalData"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_pii"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["redact_pii"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's default handlers (an unfiltered console, mail_admins) are replaced: through the root.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
 
 if not DEBUG:

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, permissions, viewsets
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -35,33 +36,24 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         return f"{self.permission_base}:{suffix}"
 
     def unmask_requested(self) -> bool:
-        """``?unmask=1``: plain personal data for holders of privacy.pii:unmask; audited per record."""
+        """``?unmask=1``: the caller asks for plain personal data. Refused at once (403) without
+        privacy.pii:unmask; the serializers then pass the records they return through
+        privacy.services.unmask, which also applies the bulk threshold and writes the audit entry."""
         request = getattr(self, "request", None)
         if request is None or request.query_params.get("unmask") not in ("1", "true"):
             return False
-        from steward.privacy.services import can_unmask
+        from steward.privacy.services import UNMASK, can_unmask
 
         if not can_unmask(request.user):
-            raise exceptions.PermissionDenied("Unmasking personal data needs the privacy.pii:unmask permission.")
+            raise exceptions.PermissionDenied(
+                _("Unmasking personal data needs the permission %(permission)s.") % {"permission": UNMASK}
+            )
         return True
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
         context["unmask"] = self.unmask_requested()
         return context
-
-    def get_serializer(self, *args, **kwargs):
-        serializer = super().get_serializer(*args, **kwargs)
-        instances = args[0] if args else None
-        if instances is not None and serializer.context.get("unmask") and "data" not in kwargs:
-            from steward.privacy.services import pii_fields, record_unmasked_read
-
-            model = self.queryset.model
-            fields = pii_fields(model)
-            if fields:
-                objects = instances if isinstance(instances, (list, tuple)) else [instances]
-                record_unmasked_read(self.request.user, model, [o.pk for o in objects], fields, "API read")
-        return serializer
 
     def get_queryset(self):
         model = self.queryset.model

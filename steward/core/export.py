@@ -22,6 +22,13 @@ def table_to_xlsx(table, title: str, user, filters=None) -> HttpResponse:
     from steward.audit.services import log_bulk
     from steward.privacy.logging import redact
 
+    model = getattr(getattr(table, "_meta", None), "model", None) or table.data.data.model
+    ids = list(table.data.data.values_list("pk", flat=True)) if hasattr(table.data.data, "values_list") else []
+    if getattr(table, "export_unmasked", False):
+        # Plain personal data leaves only through the one audited gate (PLT-13).
+        from steward.privacy.services import EXPORT_UNMASKED, pii_fields, unmask
+
+        unmask(user, model, ids, fields=pii_fields(model), purpose=f"export {title}", permission=EXPORT_UNMASKED)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(title)[:31] or "export")
     sheet.append([watermark(user)])
@@ -34,8 +41,6 @@ def table_to_xlsx(table, title: str, user, filters=None) -> HttpResponse:
         sheet.append(["" if cell is None else str(cell) for cell in row])
     sheet.append([])
     sheet.append([watermark(user)])
-    model = getattr(getattr(table, "_meta", None), "model", None) or table.data.data.model
-    ids = list(table.data.data.values_list("pk", flat=True)) if hasattr(table.data.data, "values_list") else []
     # Search terms can be phone or ID numbers: the audit message carries them masked.
     criteria = redact(str({k: v for k, v in (filters or {}).items() if k not in ("export", "unmasked") and v}))
     log_bulk(

@@ -10,7 +10,12 @@ class PrivacyConfig(AppConfig):
     def ready(self):
         from django.core import checks
 
+        from steward.basedata import defaults as basedata_defaults
         from steward.privacy import permissions, tables  # noqa: F401  (actions; PII column for every table)
+        from steward.privacy.defaults import PARAMETERS
+
+        declared = {spec.key for spec in basedata_defaults.PARAMETERS}
+        basedata_defaults.PARAMETERS.extend(spec for spec in PARAMETERS if spec.key not in declared)
 
         checks.register(check_pii_keys, checks.Tags.security, deploy=True)
 

@@ -35,9 +35,7 @@ class PiiColumn(tables.Column):
             allowed = table._can_unmask = can_unmask(request.user)
         if not allowed:
             return masked_value
-        return reveal_button(
-            record, bound_column.accessor.split("__")[-1], masked_value, getattr(table, "view_permission", "")
-        )
+        return reveal_button(record, bound_column.accessor.split("__")[-1], masked_value)
 
     def value(self, value, record, table):
         # Exports: masked, unless the export view decided otherwise (and audited it).
@@ -46,15 +44,16 @@ class PiiColumn(tables.Column):
         return mask(self.kind, value)
 
 
-def reveal_button(obj, field_name: str, masked_value: str, view_permission: str):
+def reveal_button(obj, field_name: str, masked_value: str):
+    """The masked value with a button that reveals it. The server picks the permission the record
+    must be visible under (privacy.services.REVEAL_PERMISSIONS): the button sends none."""
     url = reverse("privacy:reveal", args=[obj._meta.label_lower, obj.pk, field_name])
     return format_html(
         '<span class="pii" data-pii="{}">{} <button type="button" class="btn btn-link btn-sm p-0 ms-1" '
-        'hx-post="{}" hx-vals=\'{{"permission": "{}"}}\' hx-target="closest .pii" hx-swap="outerHTML" '
+        'hx-post="{}" hx-target="closest .pii" hx-swap="outerHTML" '
         'title="{}" data-testid="unmask"><i class="ti ti-eye"></i></button></span>',
         field_name,
         masked_value,
         url,
-        view_permission,
         _("Unmask (recorded in the audit trail)"),
     )

@@ -8,8 +8,11 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def pii(context, obj, field_name, view_permission=""):
-    """{% pii employee "mobile" "org.employee:view" %} — masked, with a reveal button if permitted."""
+def pii(context, obj, field_name, _unused_permission=""):
+    """{% pii employee "mobile" %} — masked, with a reveal button if permitted.
+
+    A third argument (the page's permission, as older templates pass) is ignored: the server
+    decides which permission guards a reveal (privacy.services.REVEAL_PERMISSIONS)."""
     kind = pii_fields(type(obj)).get(field_name)
     value = getattr(obj, field_name, "")
     if not value:
@@ -17,5 +20,5 @@ def pii(context, obj, field_name, view_permission=""):
     masked_value = mask(kind, value) if kind else value
     request = context.get("request")
     if kind and request is not None and can_unmask(request.user):
-        return reveal_button(obj, field_name, masked_value, view_permission)
+        return reveal_button(obj, field_name, masked_value)
     return masked_value
