@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from steward.access import services
 from steward.access.models import Role
 from steward.access.registry import registry
 from steward.core.forms import StewardModelForm
@@ -20,15 +21,19 @@ class RoleForm(StewardModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["permissions"].choices = [(p.name, str(p.label)) for p in registry.permissions.values()]
+        # Only the permissions the editor holds themself can be ticked (PLT-03: no escalation).
+        self.offered = services.editable_permissions(self.user) if self.user is not None else set()
+        self.fields["permissions"].choices = [
+            (p.name, str(p.label)) for p in registry.permissions.values() if p.name in self.offered
+        ]
         if self.instance.pk:
             self.fields["permissions"].initial = sorted(self.instance.permission_names())
             self.fields["code"].disabled = True
 
     def permission_groups(self):
-        """Grouped for the template: [(group, [(name, label, kind, checked)])]."""
+        """Grouped for the template: [(group, [(name, label, kind, checked, offered)])]."""
         selected = set(self.data.getlist("permissions") if self.is_bound else self.fields["permissions"].initial or [])
         return [
-            (group, [(p.name, p.label, p.kind, p.name in selected) for p in permissions])
+            (group, [(p.name, p.label, p.kind, p.name in selected, p.name in self.offered) for p in permissions])
             for group, permissions in registry.grouped()
         ]

@@ -107,3 +107,51 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.role} @ {self.org} ({self.get_scope_display()})"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self, now):
+        """Not revoked and not past the absolute expiry (the idle limit is checked on use)."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
+class ApiToken(models.Model):
+    """A key another system sends as ``Authorization: Token <key>`` (PLT-11, issue 11 point 11).
+
+    Only a SHA-256 hash of the key is stored; the key itself is shown once, when issued. A token
+    stops working at ``expires_at`` (absolute lifetime), after the idle limit without use, when
+    revoked, when rotated (the new token replaces it) and when its holder leaves or moves.
+    Revoked and expired tokens are kept, so "which key was used when" stays answerable.
+    """
+
+    audit_ignore = True  # last use is touched on every call; issuing, rotating and revoking are audited as events
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    prefix = models.CharField(_("key starts with"), max_length=8, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoke_reason = models.CharField(_("revoke reason"), max_length=200, blank=True)
+    replaced_by = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaces", verbose_name=_("replaced by")
+    )
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        indexes = [models.Index(fields=["user", "revoked_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

@@ -6,6 +6,7 @@ from steward.access.filters import RoleFilterSet
 from steward.access.forms import RoleForm
 from steward.access.models import Role
 from steward.access.tables import RoleTable
+from steward.core.errors import DomainError
 from steward.core.views import ObjectListView, ServiceFormView
 
 
@@ -48,10 +49,19 @@ class RoleFormView(ServiceFormView):
         role = instance or Role()
         for name, value in data.items():
             setattr(role, name, value)
-        return services.save_role(self.request.user, role, form.cleaned_data["permissions"])
+        try:
+            return services.save_role(self.request.user, role, form.cleaned_data["permissions"])
+        except services.EscalationRefused as refused:  # shown on the form (PLT-03)
+            raise DomainError(refused.message, field=refused.field) from refused
 
     def success_url(self, obj):
         return obj.get_absolute_url()
 
     def extra_context(self, instance):
-        return {"can_change": services.has_permission(self.request.user, "access.role:change")}
+        user = self.request.user
+        can_change = services.may_edit_role(user, instance or Role())
+        return {
+            "can_change": can_change,
+            # Someone who may edit roles but not this one is told why the Save button is missing.
+            "locked": bool(instance) and not can_change and services.has_permission(user, "access.role:change"),
+        }

@@ -77,6 +77,26 @@ PARAMETERS: list[ParameterSpec] = [
         "720",
     ),
     ParameterSpec(
+        "security.api_token_lifetime_days",
+        "int",
+        "90",
+        "API 令牌有效期（天）",
+        "API token lifetime (days)",
+        "security",
+        "1",
+        "3650",
+    ),
+    ParameterSpec(
+        "security.api_token_idle_days",
+        "int",
+        "30",
+        "API 令牌闲置失效（天）",
+        "API token idle limit (days)",
+        "security",
+        "1",
+        "365",
+    ),
+    ParameterSpec(
         "ui.default_page_size", "int", "20", "列表默认每页行数", "Default rows per list page", "ui", "10", "200"
     ),
     ParameterSpec("ui.show_online_banner", "bool", "true", "显示系统公告滚动条", "Show the system notice banner", "ui"),

@@ -29,7 +29,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -244,5 +243,8 @@ class ObtainAuthTokenView(ObtainAuthToken):
                 sender=__name__, credentials={"username": user.get_username()}, request=request._request
             )
             raise ValidationError({"code": [_("A valid 6-digit code from your authenticator app is required.")]})
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        from steward.access.services import issue_token
+
+        # A new hashed, expiring token each time (issue 11): the key is shown only in this answer.
+        token, key = issue_token(user, user, name=request.data.get("name", "") or _("API login"))
+        return Response({"token": key, "expires_at": token.expires_at, "id": token.pk})

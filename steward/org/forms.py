@@ -110,7 +110,13 @@ class RoleAssignmentForm(StewardForm):
     scope = forms.ChoiceField(choices=SCOPE_CHOICES, label=_("Data scope"))
 
     def __init__(self, *args, **kwargs):
+        from steward.access import services as access_services
+
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = scoped_orgs(self.user, "access.assignment:change")
+        # Only what the user may give (PLT-03); assign_role checks the combination again.
+        self.fields["role"].queryset = access_services.grantable_roles(self.user)
+        self.fields["org"].queryset = access_services.assignable_orgs(self.user)
+        allowed = set(access_services.grantable_scopes(self.user))
+        self.fields["scope"].choices = [(value, label) for value, label in SCOPE_CHOICES if value in allowed]
         if self.instance is not None:
             self.fields["org"].initial = self.instance.org_id

@@ -214,12 +214,12 @@ def change_grade(
 
 def end_sessions(employee: Employee) -> int:
     """Log the employee out everywhere, at once — browser sessions and API tokens alike."""
-    from rest_framework.authtoken.models import Token
+    from steward.access.services import revoke_all_tokens
 
     keys = list(UserSession.objects.filter(user=employee).values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
     UserSession.objects.filter(user=employee).delete()
-    Token.objects.filter(user=employee).delete()
+    revoke_all_tokens(employee, reason=_("left or moved"))
     log_event("employee.sessions_ended", employee, message=f"{len(keys)} sessions")
     return len(keys)
 

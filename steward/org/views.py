@@ -7,6 +7,7 @@ from steward.access import services as access_services
 from steward.access.models import RoleAssignment
 from steward.access.services import has_permission
 from steward.basedata.services import code_label
+from steward.core.errors import DomainError
 from steward.core.views import ObjectActionView, ObjectDetailView, ObjectListView, ServiceFormView
 from steward.org import services
 from steward.org.filters import BranchFilterSet, EmployeeFilterSet, OrgFilterSet
@@ -133,13 +134,23 @@ class EmployeeDetailView(ObjectDetailView):
 
     def extra_context(self, request, obj):
         user = request.user
-        can_assign = has_permission(user, "access.assignment:change")
+        can_assign = (
+            has_permission(user, "access.assignment:change")
+            and Employee.objects.visible_to(user, "access.assignment:change").filter(pk=obj.pk).exists()
+        )
+        assignments = None
+        if has_permission(user, "access.assignment:view"):
+            assignments = list(
+                RoleAssignment.objects.filter(user=obj)
+                .select_related("role", "org", "granted_by", "ended_by")
+                .order_by("ended_at", "-granted_at")
+            )
+            for assignment in assignments:  # the Revoke button only where ending is allowed (PLT-03)
+                assignment.can_end = (
+                    can_assign and assignment.ended_at is None and access_services.may_end_assignment(user, assignment)
+                )
         return {
-            "assignments": RoleAssignment.objects.filter(user=obj)
-            .select_related("role", "org", "granted_by", "ended_by")
-            .order_by("ended_at", "-granted_at")
-            if has_permission(user, "access.assignment:view")
-            else None,
+            "assignments": assignments,
             "grade_changes": obj.grade_changes.select_related("changed_by")[:20],
             "can_change": has_permission(user, "org.employee:change"),
             "can_grade": has_permission(user, "org.employee:grade"),
@@ -233,9 +244,16 @@ class RoleAssignView(ServiceFormView):
         return _("Assign a role to %(employee)s") % {"employee": instance}
 
     def perform(self, form, instance):
-        access_services.assign_role(
-            self.request.user, instance, form.cleaned_data["role"], form.cleaned_data["org"], form.cleaned_data["scope"]
-        )
+        try:
+            access_services.assign_role(
+                self.request.user,
+                instance,
+                form.cleaned_data["role"],
+                form.cleaned_data["org"],
+                form.cleaned_data["scope"],
+            )
+        except access_services.EscalationRefused as refused:  # shown on the field at fault (PLT-03)
+            raise DomainError(refused.message, field=refused.field) from refused
         return instance
 
 
@@ -247,7 +265,10 @@ class RevokeAssignmentView(ObjectActionView):
 
     def act(self, request, obj):
         assignment = get_object_or_404(RoleAssignment, pk=request.POST.get("assignment"), user=obj)
-        access_services.end_assignment(request.user, assignment, reason=request.POST.get("reason", ""))
+        try:
+            access_services.end_assignment(request.user, assignment, reason=request.POST.get("reason", ""))
+        except access_services.EscalationRefused as refused:
+            raise DomainError(refused.message) from refused
         return _("The role %(role)s was revoked.") % {"role": assignment.role}
 
 

@@ -57,3 +57,9 @@ class PermissionSerializer(serializers.Serializer):
     label = serializers.CharField()
     group = serializers.CharField()
     kind = serializers.CharField()
+
+
+class GrantableSerializer(serializers.Serializer):
+    roles = serializers.ListField(child=serializers.IntegerField())
+    scopes = serializers.ListField(child=serializers.CharField())
+    orgs = serializers.ListField(child=serializers.IntegerField())

@@ -1,4 +1,3 @@
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
@@ -6,7 +5,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from steward.access import services
-from steward.access.api.serializers import PermissionSerializer, RoleAssignmentSerializer, RoleSerializer
+from steward.access.api.serializers import (
+    GrantableSerializer,
+    PermissionSerializer,
+    RoleAssignmentSerializer,
+    RoleSerializer,
+)
 from steward.access.models import Role, RoleAssignment
 from steward.access.registry import registry
 from steward.core.api import ScopedModelViewSet
@@ -65,7 +69,7 @@ class RoleAssignmentViewSet(
     filterset_fields = ["user", "role", "org", "scope"]
 
     def required_permission_for(self, request):
-        if self.action in ("create", "end"):
+        if self.action in ("create", "end", "grantable"):
             return "access.assignment:change"
         return "access.assignment:view"
 
@@ -79,14 +83,23 @@ class RoleAssignmentViewSet(
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        if (
-            not Employee.objects.visible_to(self.request.user, "access.assignment:change")
-            .filter(pk=data["user"].pk)
-            .exists()
-        ):
-            raise PermissionDenied("This employee is outside your data scope.")
+        # The service refuses (403, with the reason) anything beyond the caller's own authority (PLT-03).
         serializer.instance = services.assign_role(
             self.request.user, data["user"], data["role"], data["org"], data["scope"]
+        )
+
+    @extend_schema(responses=GrantableSerializer)
+    @action(detail=False, methods=["get"])
+    def grantable(self, request):
+        """What the caller may give (PLT-03): roles whose every permission they hold, the scopes up to
+        their own, and the orgs inside their scope. A combination is checked again on create."""
+        user = request.user
+        return Response(
+            {
+                "roles": list(services.grantable_roles(user).values_list("pk", flat=True)),
+                "scopes": services.grantable_scopes(user),
+                "orgs": list(services.assignable_orgs(user).values_list("pk", flat=True)),
+            }
         )
 
     @extend_schema(request=None, responses=RoleAssignmentSerializer)

@@ -38,7 +38,8 @@ def snapshot():
 @pytest.fixture
 def world(bank):
     bank.empty_org = OrgFactory(code="EMPTY", kind=Org.Kind.SUB_BRANCH, parent=bank.south)
-    bank.role = make_role("org.org:view", code="viewer")
+    # Grants nothing, so a caller holding only the page's permission may edit and give it (PLT-03).
+    bank.role = make_role(code="viewer")
     bank.assignment = RoleAssignment.objects.create(
         user=bank.north_rm, role=bank.role, org=bank.north_team, scope="own"
     )
@@ -103,7 +104,7 @@ PAGE_ACTIONS = [
     ),
     (
         "/access/roles/{b.role.pk}/",
-        lambda b: {"name": "只读", "default_scope": "team", "is_active": "on", "permissions": ["org.org:view"]},
+        lambda b: {"name": "只读", "default_scope": "team", "is_active": "on", "permissions": []},
         "access.role:change",
         True,
     ),
@@ -279,6 +280,7 @@ def test_a_custom_role_made_in_the_ui_grants_exactly_what_was_ticked_until_revok
         "access.assignment:view",
         "access.assignment:change",
         "org.employee:view",
+        "org.org:view",  # one gives only what one holds (PLT-03)
         scope="all",
     )
     client.force_login(bank.admin)
@@ -320,7 +322,7 @@ def test_a_custom_role_made_in_the_ui_grants_exactly_what_was_ticked_until_revok
 def test_unticking_a_permission_takes_it_away_from_every_holder(bank, client):
     role = make_role("org.employee:view", "org.org:view")
     RoleAssignment.objects.create(user=bank.north_rm, role=role, org=bank.north_team, scope="team")
-    grant(bank.admin, "access.role:view", "access.role:change", scope="all")
+    grant(bank.admin, "access.role:view", "access.role:change", "org.employee:view", "org.org:view", scope="all")
     client.force_login(bank.admin)
 
     client.post(
