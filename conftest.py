@@ -27,3 +27,44 @@ class Bank:
 @pytest.fixture
 def bank(db):
     return Bank()
+
+
+# On PostgreSQL the audit tables refuse TRUNCATE (PLT-07, audit migration 0005), but the teardown
+# of a transactional test empties every table with one TRUNCATE. Those two triggers are therefore
+# switched off just before that teardown and on again when the next database test starts.
+_audit_truncate_triggers_off = False
+
+
+def _set_audit_truncate_triggers(connection, enabled: bool) -> None:
+    from steward.audit.migrations import TRUNCATE_TRIGGERS
+
+    verb = "ENABLE" if enabled else "DISABLE"
+    with connection.cursor() as cursor:
+        for table, trigger in TRUNCATE_TRIGGERS:
+            cursor.execute(f"ALTER TABLE {table} {verb} TRIGGER {trigger}")
+
+
+@pytest.fixture(autouse=True)
+def _audit_tables_refuse_truncate_except_for_test_flush(request):
+    global _audit_truncate_triggers_off
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    transactional = "transactional_db" in names or "live_server" in names
+    if marker is not None:
+        transactional = transactional or bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    if not (transactional or marker is not None or "db" in names):
+        yield
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    if _audit_truncate_triggers_off:
+        _set_audit_truncate_triggers(connection, enabled=True)  # committed only in a transactional test
+        _audit_truncate_triggers_off = not transactional
+    yield
+    if transactional:
+        _set_audit_truncate_triggers(connection, enabled=False)
+        _audit_truncate_triggers_off = True

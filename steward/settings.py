@@ -188,6 +188,12 @@ if TRUSTED_PROXY_COUNT:
     AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
+# Audit chain anchors (PLT-07, docs/audit.md): where the daily job audit.anchor_head appends the
+# chain head, outside the database — file:/path, syslog:/dev/log, syslog://host:514 or an http(s)
+# webhook URL, comma-separated. The audit chain's HMAC keys come from STEWARD_AUDIT_KEYS. Tests
+# start with none (a test database's chain must not meet another's anchors) and set their own.
+AUDIT_ANCHOR_SINKS = env_list("STEWARD_AUDIT_ANCHORS", "" if TESTING else f"file:{VAR_DIR / 'audit-anchors.jsonl'}")
+
 # Second factor (TOTP). Secrets are encrypted with the personal-data key ring (STEWARD_PII_KEYS).
 TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "Steward")
 

@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from steward.access.api.views import RoleAssignmentViewSet, RoleViewSet
 from steward.approvals.api.views import ApplicationViewSet
+from steward.audit.api.views import AuditEntryViewSet
 from steward.basedata.api.views import CodeTableViewSet, SystemParameterViewSet
 from steward.customers.api.views import CustomerViewSet
 from steward.holdings.api.views import IntakeBatchViewSet
@@ -27,6 +28,7 @@ router.register("role-assignments", RoleAssignmentViewSet)
 router.register("code-tables", CodeTableViewSet)
 router.register("parameters", SystemParameterViewSet)
 router.register("applications", ApplicationViewSet)
+router.register("audit-entries", AuditEntryViewSet)
 router.register("jobs", JobViewSet)
 router.register("job-runs", JobRunViewSet)
 router.register("notices", NoticeViewSet)

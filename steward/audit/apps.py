@@ -8,4 +8,4 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self):
-        from steward.audit import permissions, signals  # noqa: F401  (menus, actions, change capture)
+        from steward.audit import checks, jobs, permissions, signals  # noqa: F401  (checks, jobs, menus, change capture)

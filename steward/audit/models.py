@@ -1,9 +1,11 @@
 """The append-only, hash-chained audit trail — PLT-07.
 
 Each entry carries `prev_hash` (the hash of the entry before it in `seq` order) and its own
-`hash` over its content, so removing, reordering or editing any entry breaks the chain at a
-point `manage.py verify_audit` names. There is no update or delete path: the model refuses
-it, the queryset refuses it, the admin is read-only, and on PostgreSQL a trigger refuses it.
+`hash`, an HMAC over its content under a key kept outside the database (steward/audit/keys.py),
+so removing, reordering or editing any entry breaks the chain at points `manage.py verify_audit`
+names, and nobody without the key can re-forge it. There is no update or delete path: the
+model refuses it, the queryset refuses it, the admin is read-only, and on PostgreSQL triggers
+refuse UPDATE, DELETE and TRUNCATE and let the chain-head row only move forward.
 """
 
 from django.conf import settings
@@ -53,6 +55,9 @@ class AuditEntry(models.Model):
     source = models.CharField(_("source"), max_length=60, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # The id of the HMAC key the hash was made with (STEWARD_AUDIT_KEYS), so entries signed
+    # before a key rotation still verify with their own key.
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     objects = ScopedManager.from_queryset(AuditQuerySet)()
 

@@ -14,18 +14,23 @@ import contextlib
 import datetime as dt
 import decimal
 import hashlib
+import hmac
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 
 from steward.audit import context as audit_context
+from steward.audit import keys as audit_keys
 from steward.audit.models import AuditChainHead, AuditEntry
 
 BULK_BATCH = 1000
 GENESIS = "0" * 64
+# The text an entry stores instead of a field value its model declares unrecordable
+# (``audit_redacted_fields``): the change is recorded, the text is not.
+REDACTED = "[not recorded]"
 HASHED_FIELDS = (
     "seq",
     "timestamp",
@@ -42,6 +47,7 @@ HASHED_FIELDS = (
     "ip_address",
     "source",
     "prev_hash",
+    "key_id",
 )
 
 
@@ -64,18 +70,34 @@ def to_json_value(value):
     return str(value)
 
 
-def entry_hash(values: dict) -> str:
-    canonical = json.dumps(
+def canonical(values: dict) -> bytes:
+    """The bytes an entry's hash covers: its content, the previous hash and the key id."""
+    return json.dumps(
         {name: values[name] for name in HASHED_FIELDS},
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),
         default=str,
-    )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    ).encode("utf-8")
 
 
-def _hash_input(entry: AuditEntry) -> dict:
+def entry_hash(values: dict, key: bytes | None = None) -> str:
+    """HMAC-SHA256 of the entry's canonical content under the key its `key_id` names."""
+    if key is None:
+        _current, ring = audit_keys.keyring()
+        key = ring[values["key_id"]]
+    return hmac.new(key, canonical(values), hashlib.sha256).hexdigest()
+
+
+def legacy_entry_hash(values: dict) -> str:
+    """The unkeyed SHA-256 of entries written before the chain was keyed (migration 0004 only)."""
+    legacy = {name: values[name] for name in HASHED_FIELDS if name != "key_id"}
+    text = json.dumps(legacy, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def hash_input(entry) -> dict:
+    """The hashed values of an entry (a model instance or anything with its attributes)."""
     return {
         "seq": entry.seq,
         "timestamp": entry.timestamp.astimezone(dt.UTC).isoformat(),
@@ -92,7 +114,11 @@ def _hash_input(entry: AuditEntry) -> dict:
         "ip_address": entry.ip_address,
         "source": entry.source,
         "prev_hash": entry.prev_hash,
+        "key_id": entry.key_id,
     }
+
+
+_hash_input = hash_input  # the former private name
 
 
 @dataclass
@@ -114,6 +140,8 @@ def _append(pending: list[PendingEntry]) -> list[AuditEntry]:
     context = audit_context.current()
     default_actor = context.current_actor()
     now = timezone.now()
+    key_id, ring = audit_keys.keyring()
+    key = ring[key_id]
     with transaction.atomic():
         head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
@@ -140,8 +168,9 @@ def _append(pending: list[PendingEntry]) -> list[AuditEntry]:
                 ip_address=(context.ip_address or "")[:45],
                 source=(context.source or "")[:60],
                 prev_hash=prev,
+                key_id=key_id,
             )
-            entry.hash = entry_hash(_hash_input(entry))
+            entry.hash = entry_hash(hash_input(entry), key)
             prev = entry.hash
             entries.append(entry)
         AuditEntry.objects.bulk_create(entries, batch_size=500)
@@ -212,32 +241,203 @@ def bulk_operation(message: str = ""):
             log_bulk(action, model, ids, message=message)
 
 
+# ------------------------------------------------------------------------------------ verification
+
+MAX_LISTED_BREAKS = 1000  # ranges kept for the report; any beyond are counted
+
+
+@dataclass
+class ChainBreak:
+    """One break, or a run of consecutive entries broken the same way (first_seq–last_seq)."""
+
+    kind: str  # missing | unlinked | altered | unknown_key | head | anchor
+    first_seq: int
+    last_seq: int
+    reason: str
+
+    def __str__(self) -> str:
+        return self.reason
+
+
 @dataclass
 class ChainReport:
-    checked: int
-    broken_at: int | None = None  # seq of the first bad entry
-    reason: str = ""
+    checked: int = 0  # entries read
+    verified: int = 0  # entries whose link and keyed hash hold
+    breaks: list[ChainBreak] = field(default_factory=list)
+    more_breaks: int = 0  # breaks beyond MAX_LISTED_BREAKS, counted only
+    anchors_checked: int = 0
+    last_seq: int = 0
 
     @property
     def ok(self) -> bool:
-        return self.broken_at is None
+        return not self.breaks
+
+    @property
+    def break_count(self) -> int:
+        return len(self.breaks) + self.more_breaks
+
+    @property
+    def broken_at(self) -> int | None:
+        """The sequence number of the first break (None when the chain holds)."""
+        return min((b.first_seq for b in self.breaks), default=None)
+
+    @property
+    def reason(self) -> str:
+        first = min(self.breaks, key=lambda b: b.first_seq, default=None)
+        return first.reason if first else ""
+
+    def lines(self) -> list[str]:
+        out = [b.reason for b in sorted(self.breaks, key=lambda b: (b.first_seq, b.kind))]
+        if self.more_breaks:
+            out.append(f"… and {self.more_breaks} more breaks not listed")
+        return out
 
 
-def verify_chain(chunk: int = 5000) -> ChainReport:
-    """Walk the chain in order; report the first entry whose link or content does not hold."""
-    expected_prev, expected_seq, checked = GENESIS, 1, 0
-    last_seq = 0
-    queryset = AuditEntry.objects.order_by("seq")
-    for entry in queryset.iterator(chunk_size=chunk):
-        if entry.seq != expected_seq:
-            return ChainReport(checked, entry.seq, f"entry #{expected_seq} is missing (next found: #{entry.seq})")
-        if entry.prev_hash != expected_prev:
-            return ChainReport(checked, entry.seq, f"entry #{entry.seq} does not link to the entry before it")
-        if entry_hash(_hash_input(entry)) != entry.hash:
-            return ChainReport(checked, entry.seq, f"entry #{entry.seq} was altered after it was written")
-        expected_prev, expected_seq, last_seq = entry.hash, entry.seq + 1, entry.seq
-        checked += 1
+def _range(first: int, last: int) -> str:
+    return f"#{first}" if first == last else f"#{first}–#{last}"
+
+
+class _Breaks:
+    """Collects breaks, merging consecutive entries broken the same way into one range."""
+
+    def __init__(self, report: ChainReport):
+        self.report = report
+        self.open: dict[str, list[int]] = {}
+
+    def add(self, kind: str, first: int, last: int | None = None) -> None:
+        last = first if last is None else last
+        run = self.open.get(kind)
+        if run is not None and run[1] + 1 == first:
+            run[1] = last
+            return
+        self._close(kind)
+        self.open[kind] = [first, last]
+
+    def _close(self, kind: str) -> None:
+        run = self.open.pop(kind, None)
+        if run is None:
+            return
+        noun = "entry" if run[0] == run[1] else "entries"
+        if kind == "missing":
+            text = f"{noun} {_range(*run)} {'is' if noun == 'entry' else 'are'} missing"
+        elif kind == "unlinked":
+            text = f"{noun} {_range(*run)}: does not link to the entry before it (inserted, moved or re-chained)"
+        else:
+            text = f"{noun} {_range(*run)}: does not match its keyed hash (altered, moved or forged)"
+        self.other(kind, run[0], run[1], text)
+
+    def other(self, kind: str, first: int, last: int, reason: str) -> None:
+        if len(self.report.breaks) < MAX_LISTED_BREAKS:
+            self.report.breaks.append(ChainBreak(kind, first, last, reason))
+        else:
+            self.report.more_breaks += 1
+
+    def close_all(self) -> None:
+        for kind in list(self.open):
+            self._close(kind)
+
+
+VERIFY_FIELDS = ("seq", "prev_hash", "hash", *[name for name in HASHED_FIELDS if name not in ("seq", "prev_hash")])
+
+
+def verify_chain(chunk: int = 5000, anchors=None, progress=None) -> ChainReport:
+    """Walk the whole chain in order and report every break in one run (PLT-07).
+
+    Checks each entry's link to the one before it, its keyed hash (under the key its
+    `key_id` names), gaps in the sequence, the chain-head row, and the anchors written
+    outside the database (`anchors`: a list of steward.audit.anchors.Anchor; by default
+    those of the configured file sinks). A rewrite of the whole table with a valid key
+    still disagrees with the anchors written before it.
+    """
+    from steward.audit import anchors as audit_anchors
+
+    report = ChainReport()
+    breaks = _Breaks(report)
+    _current, ring = audit_keys.keyring()
+    macs = {key_id: hmac.new(key, digestmod=hashlib.sha256) for key_id, key in ring.items()}
+    if anchors is None:
+        anchors = audit_anchors.read_configured()
+    anchored: dict[int, list] = {}
+    for anchor in anchors:
+        if anchor.seq > 0:
+            anchored.setdefault(anchor.seq, []).append(anchor)
+
+    expected_seq, expected_prev = 1, GENESIS
+    last_hash = GENESIS
+    rows = AuditEntry.objects.order_by("seq").values_list(*VERIFY_FIELDS)
+    utc = dt.UTC
+    dumps = json.dumps
+    for row in rows.iterator(chunk_size=chunk):
+        seq, prev_hash, stored = row[0], row[1], row[2]
+        values = dict(zip(VERIFY_FIELDS, row, strict=True))
+        del values["hash"]
+        values["timestamp"] = values["timestamp"].astimezone(utc).isoformat()
+        report.checked += 1
+        good = True
+        if seq != expected_seq:
+            breaks.add("missing", expected_seq, seq - 1)
+        elif prev_hash != expected_prev:
+            breaks.add("unlinked", seq)
+            good = False
+        mac = macs.get(values["key_id"])
+        if mac is None:
+            breaks.other(
+                "unknown_key",
+                seq,
+                seq,
+                f"entry #{seq}: signed with key {values['key_id']!r}, which {audit_keys.ENV} does not list",
+            )
+            good = False
+        else:
+            mac = mac.copy()
+            mac.update(dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode())
+            if mac.hexdigest() != stored:
+                breaks.add("altered", seq)
+                good = False
+        for anchor in anchored.get(seq, ()):
+            report.anchors_checked += 1
+            if anchor.hash != stored:
+                breaks.other(
+                    "anchor",
+                    seq,
+                    seq,
+                    f"entry #{seq} differs from the anchor written at {anchor.at} (the chain was rewritten)",
+                )
+                good = False
+        report.verified += good
+        expected_seq, expected_prev, last_hash = seq + 1, stored, stored
+        if progress is not None and report.checked % 100_000 == 0:
+            progress(report.checked)
+    breaks.close_all()
+    last_seq = expected_seq - 1
+    report.last_seq = last_seq
+
+    for seq in sorted(s for s in anchored if s > last_seq):
+        for anchor in anchored[seq]:
+            report.anchors_checked += 1
+            breaks.other(
+                "anchor",
+                seq,
+                seq,
+                f"entry #{seq} was anchored at {anchor.at}, but the chain ends at #{last_seq} (entries were removed)",
+            )
     head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and head.last_seq != last_seq:
-        return ChainReport(checked, last_seq + 1, f"entries after #{last_seq} are missing (head is #{head.last_seq})")
-    return ChainReport(checked)
+    if head is not None:
+        if head.last_seq > last_seq:
+            breaks.other(
+                "head",
+                last_seq + 1,
+                head.last_seq,
+                f"entries {_range(last_seq + 1, head.last_seq)} are missing (the chain head is at #{head.last_seq})",
+            )
+        elif head.last_seq < last_seq:
+            breaks.other(
+                "head",
+                head.last_seq + 1,
+                last_seq,
+                f"entries {_range(head.last_seq + 1, last_seq)} lie beyond the chain head "
+                f"(#{head.last_seq}): written behind the application's back",
+            )
+        elif head.last_hash != last_hash:
+            breaks.other("head", last_seq, last_seq, f"the chain head does not match entry #{last_seq}")
+    return report

@@ -1,7 +1,10 @@
 """Automatic change capture: every model of a Steward app is audited with no per-model code.
 
 A model opts out with ``audit_ignore = True``; fields that must never be recorded (password
-hashes, tokens) are dropped, and PII fields (``pii_kind``) are recorded masked.
+hashes, tokens) are dropped, and PII fields (``pii_kind``) are recorded masked. A model names
+fields whose text must not reach the trail in ``audit_redacted_fields`` (e.g. a private note's
+body): a change to them is recorded as changed, with REDACTED in place of the text, and the
+entry names the record by its type and id instead of its ``str()``, which may show the text.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from steward.audit import context as audit_context
-from steward.audit.services import PendingEntry, _append, log_event, object_type_of, to_json_value
+from steward.audit.services import REDACTED, PendingEntry, _append, log_event, object_type_of, to_json_value
 
 NEVER_RECORDED = {"password", "last_login", "updated_at", "created_at", "ui_preferences", "path_tmp"}
 
@@ -29,7 +32,21 @@ def _recordable_fields(model):
         yield field
 
 
+def redacted_fields(model) -> frozenset:
+    return frozenset(getattr(model, "audit_redacted_fields", ()) or ())
+
+
+def object_repr_of(instance) -> str:
+    """How an entry names the record: its str(), or type and id when it has unrecordable fields."""
+    model = type(instance)
+    if redacted_fields(model):
+        return f"{model._meta.verbose_name} #{instance.pk}"
+    return str(instance)[:200]
+
+
 def _display(field, value):
+    if field.name in redacted_fields(field.model) and value not in (None, ""):
+        return REDACTED
     kind = getattr(field, "pii_kind", None)
     if kind and value not in (None, ""):
         from steward.privacy.masking import mask
@@ -54,6 +71,12 @@ def remember_before(sender, instance, raw=False, **kwargs):
         instance._audit_before = {
             field.attname: _display(field, row[field.attname]) for field in _recordable_fields(sender)
         }
+        # Unrecordable text is compared here, in memory, and never stored.
+        instance._audit_before_redacted = {
+            field.attname: row[field.attname]
+            for field in _recordable_fields(sender)
+            if field.name in redacted_fields(sender)
+        }
 
 
 def _record(sender, instance, action: str, changes: dict):
@@ -61,7 +84,7 @@ def _record(sender, instance, action: str, changes: dict):
     if context.bulk_buffer is not None:
         context.bulk_buffer.setdefault((action, sender), []).append(instance.pk)
         return
-    _append([PendingEntry(action, object_type_of(sender), str(instance.pk), str(instance)[:200], changes)])
+    _append([PendingEntry(action, object_type_of(sender), str(instance.pk), object_repr_of(instance), changes)])
 
 
 @receiver(post_save)
@@ -78,6 +101,12 @@ def record_save(sender, instance, created, raw=False, update_fields=None, **kwar
     if before is None:
         return
     changes = {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
+    before_text = getattr(instance, "_audit_before_redacted", None) or {}
+    for name, old in before_text.items():
+        new = getattr(instance, name)
+        if old != new:  # the text changed: say so, without either text
+            changes[name] = [None if old in (None, "") else REDACTED, None if new in (None, "") else REDACTED]
+    instance._audit_before_redacted = {name: getattr(instance, name) for name in before_text}
     if changes:
         _record(sender, instance, "update", changes)
 

@@ -27,8 +27,24 @@ class AuditEntryTable(StewardTable):
         )
         order_by = ("-seq",)
 
+    # Rows come annotated with `identity_hidden` (AuditEntryListView.table_queryset).
+    def render_object_repr(self, value, record):
+        return _hidden_label(record) or value
+
+    def value_object_repr(self, value, record):
+        return _hidden_label(record) or value
+
     def render_affected(self, value):
         return len(value) if value else "—"
 
     def value_affected(self, value):
         return len(value) if value else ""
+
+
+def _hidden_label(record) -> str:
+    if not getattr(record, "identity_hidden", False):
+        return ""
+    from steward.audit.visibility import DEFAULT_LABEL, hiding_models
+
+    model = hiding_models().get(record.object_type)
+    return str(getattr(model, "audit_hidden_label", None) or DEFAULT_LABEL)

@@ -97,6 +97,9 @@ class Customer(TimeStampedModel):
 
     scope_org_field = "org"
     scope_owner_field = "owner"
+    # The audit trail shows these only to readers who may see the customer's identity (CUS-10).
+    audit_identity_fields = ("name", "cif", "id_number", "mobile", "address")
+    audit_hidden_label = _("Confidential customer")
 
     class Meta:
         ordering = ["cif"]
@@ -129,6 +132,13 @@ class Customer(TimeStampedModel):
         from steward.customers.identity import age_on
 
         return age_on(self.birth_date, today)
+
+    @classmethod
+    def audit_hidden(cls, user):
+        """The customers whose identity `user` may not read in the audit trail: the confidential
+        ones they neither own nor hold a grant for (CUS-10)."""
+        granted = ConfidentialGrant.objects.filter(user=user).values("customer_id")
+        return cls.objects.filter(is_confidential=True).exclude(owner=user).exclude(pk__in=granted)
 
     @classmethod
     def scope_q(cls, user, grant):
@@ -221,6 +231,8 @@ class CustomerNote(models.Model):
     created_at = models.DateTimeField(_("written at"))
 
     objects = NoteQuerySet.as_manager()
+    # The audit trail records that the text changed, never the text (CUS-11, PLT-07).
+    audit_redacted_fields = ("body",)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

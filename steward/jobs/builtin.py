@@ -3,35 +3,12 @@
 from __future__ import annotations
 
 from celery.schedules import crontab
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from steward.jobs import housekeeping
-from steward.jobs.registry import JobFailed, system_job
+from steward.jobs.registry import system_job
 
-
-@system_job(
-    key="audit.verify_chain",
-    label=gettext_lazy("Verify the audit trail"),
-    default_schedule=crontab(minute="0", hour="3"),
-    description=gettext_lazy(
-        "Walks the hash-chained audit trail from its first entry and fails if any entry was removed, "
-        "reordered or altered (PLT-07)."
-    ),
-    count_labels={"checked": gettext_lazy("entries checked"), "broken_at": gettext_lazy("first broken entry")},
-)
-def verify_audit_chain(job_run, now):
-    from steward.audit.services import verify_chain
-
-    report = verify_chain()
-    job_run.add_counts(checked=report.checked)
-    if not report.ok:
-        job_run.counts["broken_at"] = report.broken_at
-        raise JobFailed(
-            _("The audit trail is broken at entry #%(seq)s: %(reason)s")
-            % {"seq": report.broken_at, "reason": report.reason}
-        )
-    return None
+# audit.verify_chain and audit.anchor_head are registered by steward/audit/jobs.py.
 
 
 @system_job(
