@@ -14,6 +14,10 @@ class AuditEntryViewSet(ReadOnlyScopedViewSet):
     permission_base = "audit.entry"
     filterset_class = AuditEntryFilterSet
 
+    def required_permission_for(self, request) -> str:
+        # Read-only: any other method is answered 405 once the reader's permission is checked.
+        return "audit.entry:view"
+
     def get_queryset(self):
         return Visibility(self.request.user).annotate(super().get_queryset())
 
