@@ -101,23 +101,27 @@ class CustomerViewSet(ScopedModelViewSet):
         return Response({"moved": moved, "new_owner": new_owner.employee_no})
 
     @extend_schema(request=CoManagerSerializer, responses=CoManagerListSerializer(many=True))
+    @action(detail=True, methods=["post"], url_path="co-managers", required_permission="customers.customer:assign")
+    def co_managers(self, request, pk=None):
+        """Add a co-manager ({"user": employee id}, an employee of an org in the caller's scope);
+        answers the customer's co-managers."""
+        return self._co_manager_change(request, services.add_co_manager)
+
+    @extend_schema(request=CoManagerSerializer, responses=CoManagerListSerializer(many=True))
     @action(
         detail=True,
-        methods=["post", "delete"],
-        url_path="co-managers",
+        methods=["post"],
+        url_path="co-managers/remove",
         required_permission="customers.customer:assign",
     )
-    def co_managers(self, request, pk=None):
-        """POST {"user": id} adds a co-manager (an employee of an org in the caller's scope); DELETE
-        {"user": id} (or ?user=id) removes one. Answers the customer's co-managers."""
+    def remove_co_manager(self, request, pk=None):
+        """Remove a co-manager ({"user": employee id}); answers the customer's co-managers."""
+        return self._co_manager_change(request, services.remove_co_manager)
+
+    def _co_manager_change(self, request, change):
         customer = self.get_object()
-        data = request.data if request.method == "POST" or "user" in request.data else request.query_params
-        serializer = CoManagerSerializer(data={"user": data.get("user")})
+        serializer = CoManagerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = serializer.validated_data["user"]
-        if request.method == "POST":
-            services.add_co_manager(request.user, customer, user)
-        else:
-            services.remove_co_manager(request.user, customer, user)
+        change(request.user, customer, serializer.validated_data["user"])
         rows = customer.co_managers.select_related("user").order_by("user__employee_no")
         return Response(CoManagerListSerializer(rows, many=True).data)
