@@ -197,7 +197,7 @@ def parse_lines(lines, source: str = "") -> tuple[list[Anchor], int]:
     header); returns (anchors, lines that could not be read)."""
     anchors, unreadable = [], 0
     for raw in lines:
-        line = raw.strip()
+        line = raw.strip().strip("\x00").strip()  # syslog lines may end in a NUL
         if not line:
             continue
         start = line.find("{")

@@ -321,9 +321,11 @@ class _Breaks:
         if kind == "missing":
             text = f"{noun} {_range(*run)} {'is' if noun == 'entry' else 'are'} missing"
         elif kind == "unlinked":
-            text = f"{noun} {_range(*run)}: does not link to the entry before it (inserted, moved or re-chained)"
+            verb = "does not link" if noun == "entry" else "do not link"
+            text = f"{noun} {_range(*run)}: {verb} to the entry before (inserted, moved or re-chained)"
         else:
-            text = f"{noun} {_range(*run)}: does not match its keyed hash (altered, moved or forged)"
+            verb = "does not match its" if noun == "entry" else "do not match their"
+            text = f"{noun} {_range(*run)}: {verb} keyed hash (altered, moved or forged)"
         self.other(kind, run[0], run[1], text)
 
     def other(self, kind: str, first: int, last: int, reason: str) -> None:
