@@ -533,7 +533,8 @@ def resolve_customers(actor, numbers, permission: str):
         raise DomainError(_("Name at least one customer."), field="customers")
     visible = Customer.objects.visible_to(actor, permission)
     found = {c.cif: c for c in visible.filter(cif__in=tokens)}
-    ids = [int(t) for t in tokens if t.isascii() and t.isdigit() and t not in found]
+    # Only plain ids a database integer holds ("²" is a digit to isdigit(), not to int()).
+    ids = [int(t) for t in tokens if t.isascii() and t.isdigit() and len(t) <= 18 and t not in found]
     by_id = {str(c.pk): c for c in visible.filter(pk__in=ids)}
     missing = [t for t in tokens if t not in found and t not in by_id]
     if missing:

@@ -357,7 +357,7 @@ class BulkActionView(PermissionRequiredMixin, View):
 
 def _pk(request) -> int | None:
     value = request.POST.get("target", "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
 
 
 class BulkGroupView(BulkActionView):

@@ -95,9 +95,35 @@ def test_a_household_member_by_a_bad_id_is_a_clear_error(book, client):
             assert "No customer you can see has this number." in response.content.decode()
 
 
-def test_a_transfer_naming_odd_digits_is_a_clear_error(book):
-    """CUS-09: customer numbers like "²" (a digit to str.isdigit, not to int) are unknown customers."""
-    response = api_for(book.bank.north_rm).post(
-        "/api/v1/customers/transfer/", {"customers": ["²"], "new_owner": "NRM2", "reason": "x"}, format="json"
-    )
-    assert response.status_code == 400 and "customers" in response.json()
+def test_a_transfer_naming_odd_digits_is_a_clear_error(book, client):
+    """CUS-09: customer numbers like "²" (a digit to str.isdigit, not to int) or 40 digits (no
+    database integer) are unknown customers, on the page and in the API."""
+    api = api_for(book.bank.north_rm)
+    client.force_login(book.bank.north_rm)
+    for odd in ("²", "1" * 40):
+        response = api.post(
+            "/api/v1/customers/transfer/", {"customers": [odd], "new_owner": "NRM2", "reason": "x"}, format="json"
+        )
+        assert response.status_code == 400 and "customers" in response.json()
+        response = client.post(
+            "/customers/transfer/", {"customers": odd, "new_owner": book.bank.north_rm2.pk, "reason": "x"}
+        )
+        assert response.status_code == 200 and "customers" in response.context["form"].errors
+
+
+def test_tagging_a_selection_with_odd_ids_is_a_clear_error(book, client):
+    """CUS-04: a bulk action on the customer list posting ids like "²" or 40 digits selects nothing
+    and says so, instead of a 500."""
+    grant(book.bank.north_rm, "tags.customertag:change", scope="own")
+    client.force_login(book.bank.north_rm)
+    for odd in ("²", "1" * 40):
+        response = client.post(
+            "/tags/bulk/tag-add/", {"ids": [odd], "source": "/customers/", "target": "1"}, follow=True
+        )
+        assert response.status_code == 200
+        assert "Select at least one row" in response.content.decode()
+        response = client.post(
+            "/tags/bulk/tag-add/", {"ids": [book.mine.pk], "source": "/customers/", "target": odd}, follow=True
+        )
+        assert response.status_code == 200
+        assert "Choose an active manual tag." in response.content.decode()
