@@ -22,7 +22,7 @@ from steward.customers.identity import check_digit
 from steward.customers.models import Customer
 from steward.customers.tests.factories import CustomerFactory
 from steward.org.models import Employee
-from steward.privacy.services import BULK_THRESHOLD_KEY, BULK_UNMASK
+from steward.privacy.services import BULK_THRESHOLD_KEY, BULK_UNMASK, pii_fields
 from steward.segments.models import Segment
 from steward.tags.models import GroupMember
 from steward.tags.tests.factories import CustomerTagFactory, GroupFactory, TagFactory
@@ -203,3 +203,32 @@ def test_unmasking_more_than_the_bulk_threshold_needs_its_own_permission(world):
     entry = AuditEntry.objects.filter(action="privacy.unmasked").latest("seq")
     assert sorted(entry.ids) == sorted(r["id"] for r in many.json()["results"])
     assert {r["mobile"] for r in many.json()["results"]} >= {c.mobile for c in world.customers}
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def test_every_serializer_with_personal_data_fields_masks_through_the_gate():
+    """PLT-13: a model serializer that returns a personal-data field uses PiiMaskingSerializerMixin
+    (and so privacy.services.unmask); none can return plain values around it."""
+    from django.utils.module_loading import autodiscover_modules
+    from rest_framework import serializers
+
+    from steward.privacy.serializers import PiiMaskingSerializerMixin
+
+    autodiscover_modules("api.serializers")
+    checked = []
+    for serializer in _subclasses(serializers.ModelSerializer):
+        meta = getattr(serializer, "Meta", None)
+        model = getattr(meta, "model", None)
+        if model is None or not serializer.__module__.startswith("steward."):
+            continue
+        fields = getattr(meta, "fields", None)
+        names = set(pii_fields(model)) if fields == "__all__" else set(fields or ()) & set(pii_fields(model))
+        if names:
+            checked.append(serializer)
+            assert issubclass(serializer, PiiMaskingSerializerMixin), serializer
+    assert {s.__name__ for s in checked} >= {"CustomerSerializer", "EmployeeSerializer"}
