@@ -157,3 +157,30 @@ def test_a_transfer_to_an_rm_of_another_branch_cannot_be_requested(book, actors,
     assert response.status_code == 400, response.content
     assert "outside your data scope" in response.json()["new_owner"][0]
     assert not Application.objects.exists()
+
+
+def test_the_import_refuses_an_rm_of_another_branch_as_owner(book):
+    """CUS-13 / CUS-09: an imported row obeys the same rule — its RM must work inside the
+    importer's scope; the row is reported on the RM column."""
+    import io
+
+    from openpyxl import Workbook
+
+    from steward.customers.importing import COLUMNS, import_customers
+
+    manager = book.bank.north_manager
+    grant(manager, "customers.customer:import", scope="subtree")
+    wb = Workbook()
+    sheet = wb.active
+    sheet.append([str(label) for _name, label in COLUMNS])
+    for cif, owner, n in (("X6", "SRM", 6), ("X7", "NRM2", 7)):
+        row = {"cif": cif, "name": "陈七", "id_type": "01", "id_number": resident_id(5000 + n)}
+        row |= {"org": book.bank.north_team.code, "owner": owner}
+        sheet.append([row.get(name, "") for name, _label in COLUMNS])
+    upload = io.BytesIO()
+    wb.save(upload)
+    upload.seek(0)
+    report = import_customers(manager, upload, save=True, good_rows_only=True)
+    assert [(e.row, e.column) for e in report.errors] == [(2, "RM employee number")]
+    assert "outside your data scope" in report.errors[0].reason
+    assert list(Customer.objects.filter(cif__in=["X6", "X7"]).values_list("cif", flat=True)) == ["X7"]
