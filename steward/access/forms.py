@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from steward.access import services
@@ -37,3 +38,31 @@ class RoleForm(StewardModelForm):
             (group, [(p.name, p.label, p.kind, p.name in selected, p.name in self.offered) for p in permissions])
             for group, permissions in registry.grouped()
         ]
+
+
+class ApiTokenForm(forms.Form):
+    """Issue one of my own API tokens: a name to recognise it by and how long it may live."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        required=False,
+        help_text=_("What uses it, e.g. “call-centre integration”."),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    expires_in_days = forms.IntegerField(
+        label=_("Valid for (days)"), min_value=1, widget=forms.NumberInput(attrs={"class": "form-control"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = services.token_lifetime_days()
+        field = self.fields["expires_in_days"]
+        field.max_value = limit
+        field.validators.append(MaxValueValidator(limit))
+        field.widget.attrs["max"] = limit
+        field.initial = limit
+        field.help_text = _("At most %(days)d days; it also lapses after %(idle)d days without use.") % {
+            "days": limit,
+            "idle": services.token_idle_limit().days,
+        }

@@ -470,7 +470,7 @@ def _create_token(actor, user, name: str, days: int | None, now) -> tuple[ApiTok
 @service
 def issue_token(actor, user, name: str = "", days: int | None = None, now=None) -> tuple[ApiToken, str]:
     """A new token for `user`, returned with its key (shown once). Only for oneself — or by the
-    operator (actor None: the create_api_token command, the password login endpoint)."""
+    operator (actor None: the create_api_token command)."""
     if actor is not None and actor.pk != user.pk:
         raise PermissionDenied(_("API tokens are issued only to their holder."))
     now = now or timezone.now()

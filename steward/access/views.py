@@ -1,13 +1,22 @@
+from django.contrib import messages
 from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 
 from steward.access import services
 from steward.access.filters import RoleFilterSet
-from steward.access.forms import RoleForm
-from steward.access.models import Role
+from steward.access.forms import ApiTokenForm, RoleForm
+from steward.access.models import ApiToken, Role
 from steward.access.tables import RoleTable
 from steward.core.errors import DomainError
-from steward.core.views import ObjectListView, ServiceFormView
+from steward.core.views import ObjectListView, PermissionRequiredMixin, ScopedObjectMixin, ServiceFormView
+from steward.org.models import Employee
 
 
 class RoleListView(ObjectListView):
@@ -65,3 +74,92 @@ class RoleFormView(ServiceFormView):
             # Someone who may edit roles but not this one is told why the Save button is missing.
             "locked": bool(instance) and not can_change and services.has_permission(user, "access.role:change"),
         }
+
+
+def token_rows(tokens, now=None):
+    """Tokens with their state for the templates (active, expired, lapsed after idle time, revoked)."""
+    now = now or timezone.now()
+    rows = []
+    for token in tokens:
+        state = services.token_state(token, now)
+        rows.append({"token": token, "state": state, "state_label": services.token_state_label(state)})
+    return rows
+
+
+class MyApiTokensView(PermissionRequiredMixin, View):
+    """My API tokens (any signed-in user): issue, rotate, revoke. A new key is shown once, here."""
+
+    template_name = "access/api_tokens.html"
+
+    def render(self, form=None, new_key=None, new_token=None, status=200):
+        user = self.request.user
+        context = {
+            "title": _("My API tokens"),
+            "rows": token_rows(services.tokens_visible_to(user, user)),
+            "form": form or ApiTokenForm(),
+            "new_key": new_key,
+            "new_token": new_token,
+            "own": True,
+        }
+        return TemplateResponse(self.request, self.template_name, context, status=status)
+
+    def get(self, request):
+        return self.render()
+
+    def post(self, request):
+        action = request.POST.get("action", "")
+        user = request.user
+        if action == "issue":
+            form = ApiTokenForm(request.POST)
+            if not form.is_valid():
+                return self.render(form)
+            try:
+                token, key = services.issue_token(
+                    user, user, name=form.cleaned_data["name"], days=form.cleaned_data["expires_in_days"]
+                )
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+                return self.render(form)
+            return self.render(new_key=key, new_token=token)  # never redirected: the key is not kept anywhere
+        token = get_object_or_404(ApiToken, pk=request.POST.get("token") or 0, user=user)
+        try:
+            if action == "rotate":
+                new, key = services.rotate_token(user, token)
+                return self.render(new_key=key, new_token=new)
+            if action == "revoke":
+                services.revoke_token(user, token, reason=_("revoked by the holder"))
+                messages.success(request, _("The token %(prefix)s… was revoked.") % {"prefix": token.prefix})
+        except DomainError as error:
+            messages.error(request, error.message)
+        return HttpResponseRedirect(reverse("access:my_api_tokens"))
+
+
+class EmployeeApiTokensView(PermissionRequiredMixin, ScopedObjectMixin, View):
+    """Administrators: the API tokens of one employee in scope; revoke one or all."""
+
+    model = Employee
+    permission = services.TOKEN_VIEW
+    template_name = "access/api_tokens.html"
+
+    def get(self, request, pk):
+        employee = self.get_object()
+        context = {
+            "title": _("API tokens of %(employee)s") % {"employee": employee},
+            "employee": employee,
+            "rows": token_rows(services.tokens_visible_to(request.user, employee)),
+            "can_revoke": services.may_manage_tokens_of(request.user, employee, services.TOKEN_REVOKE),
+            "own": employee.pk == request.user.pk,
+        }
+        return TemplateResponse(request, self.template_name, context)
+
+    def post(self, request, pk):
+        employee = self.get_object()
+        reason = request.POST.get("reason", "") or _("revoked by an administrator")
+        if request.POST.get("action") == "revoke_all":
+            count = services.revoke_tokens_of(request.user, employee, reason=reason)
+            messages.success(request, _("%(count)d tokens were revoked.") % {"count": count})
+        else:
+            token = get_object_or_404(ApiToken, pk=request.POST.get("token") or 0, user=employee)
+            services.revoke_token(request.user, token, reason=reason)
+            messages.success(request, _("The token %(prefix)s… was revoked.") % {"prefix": token.prefix})
+        return HttpResponseRedirect(reverse("access:employee_api_tokens", args=[employee.pk]))

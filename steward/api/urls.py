@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from steward.access.api.views import RoleAssignmentViewSet, RoleViewSet
+from steward.access.api.views import ApiTokenViewSet, RoleAssignmentViewSet, RoleViewSet
 from steward.approvals.api.views import ApplicationViewSet
 from steward.audit.api.views import AuditEntryViewSet
 from steward.basedata.api.views import CodeTableViewSet, SystemParameterViewSet
@@ -25,6 +25,7 @@ router.register("orgs", OrgViewSet)
 router.register("employees", EmployeeViewSet)
 router.register("roles", RoleViewSet)
 router.register("role-assignments", RoleAssignmentViewSet)
+router.register("api-tokens", ApiTokenViewSet)
 router.register("code-tables", CodeTableViewSet)
 router.register("parameters", SystemParameterViewSet)
 router.register("applications", ApplicationViewSet)

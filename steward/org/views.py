@@ -155,6 +155,8 @@ class EmployeeDetailView(ObjectDetailView):
             "can_change": has_permission(user, "org.employee:change"),
             "can_grade": has_permission(user, "org.employee:grade"),
             "can_assign": can_assign,
+            "can_view_tokens": has_permission(user, "access.token:view")
+            and Employee.objects.visible_to(user, "access.token:view").filter(pk=obj.pk).exists(),
             "assign_form": RoleAssignmentForm(user=user, instance=obj) if can_assign else None,
             "grade_form": GradeForm(user=user, initial={"level": obj.level, "tier": obj.tier})
             if has_permission(user, "org.employee:grade")

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from steward.access.models import Role, RoleAssignment
+from steward.access.models import ApiToken, Role, RoleAssignment
 from steward.access.registry import registry
 from steward.org.models import Employee, Org
 
@@ -63,3 +63,55 @@ class GrantableSerializer(serializers.Serializer):
     roles = serializers.ListField(child=serializers.IntegerField())
     scopes = serializers.ListField(child=serializers.CharField())
     orgs = serializers.ListField(child=serializers.IntegerField())
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    """A token as listed: never its key (only a hash is stored); ``state`` says whether it still works."""
+
+    state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApiToken
+        fields = [
+            "id",
+            "user",
+            "name",
+            "prefix",
+            "created_at",
+            "created_by",
+            "last_used_at",
+            "expires_at",
+            "revoked_at",
+            "revoked_by",
+            "revoke_reason",
+            "replaced_by",
+            "state",
+        ]
+        read_only_fields = fields
+
+    def get_state(self, token) -> str:
+        from steward.access.services import token_state
+
+        return token_state(token)
+
+
+class ApiTokenIssueSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    expires_in_days = serializers.IntegerField(min_value=1, required=False)
+
+
+class ApiTokenIssuedSerializer(ApiTokenSerializer):
+    """The answer to issuing or rotating: the token plus its key, shown this once."""
+
+    key = serializers.SerializerMethodField()
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = [*ApiTokenSerializer.Meta.fields, "key"]
+        read_only_fields = fields
+
+    def get_key(self, token) -> str:
+        return self.context["key"]
+
+
+class ApiTokenRevokeSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

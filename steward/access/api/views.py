@@ -2,16 +2,21 @@ from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from steward.access import services
 from steward.access.api.serializers import (
+    ApiTokenIssuedSerializer,
+    ApiTokenIssueSerializer,
+    ApiTokenRevokeSerializer,
+    ApiTokenSerializer,
     GrantableSerializer,
     PermissionSerializer,
     RoleAssignmentSerializer,
     RoleSerializer,
 )
-from steward.access.models import Role, RoleAssignment
+from steward.access.models import ApiToken, Role, RoleAssignment
 from steward.access.registry import registry
 from steward.core.api import ScopedModelViewSet
 from steward.org.models import Employee
@@ -107,3 +112,46 @@ class RoleAssignmentViewSet(
     def end(self, request, pk=None):
         assignment = services.end_assignment(request.user, self.get_object(), reason=request.data.get("reason", ""))
         return Response(RoleAssignmentSerializer(assignment).data)
+
+
+class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """API tokens (issue 11): anyone lists, issues, rotates and revokes their own; holders of
+    access.token:view / access.token:revoke list and revoke those of employees in their scope.
+    The key is returned once, when issued or rotated; only its hash is stored."""
+
+    queryset = ApiToken.objects.all()
+    serializer_class = ApiTokenSerializer
+    permission_classes = [IsAuthenticated]
+    filterset_fields = ["user"]
+
+    def get_queryset(self):
+        return services.tokens_visible_to(self.request.user).order_by("-created_at", "-pk")
+
+    def _issued(self, token, key, status=201):
+        return Response(ApiTokenIssuedSerializer(token, context={"key": key}).data, status=status)
+
+    @extend_schema(request=ApiTokenIssueSerializer, responses={201: ApiTokenIssuedSerializer})
+    def create(self, request):
+        """Issue a token to myself."""
+        serializer = ApiTokenIssueSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        token, key = services.issue_token(
+            request.user, request.user, name=data["name"], days=data.get("expires_in_days")
+        )
+        return self._issued(token, key)
+
+    @extend_schema(request=None, responses={201: ApiTokenIssuedSerializer})
+    @action(detail=True, methods=["post"])
+    def rotate(self, request, pk=None):
+        """Replace one of my tokens by a new one; the old one stops working at once."""
+        token, key = services.rotate_token(request.user, self.get_object())
+        return self._issued(token, key)
+
+    @extend_schema(request=ApiTokenRevokeSerializer, responses=ApiTokenSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        serializer = ApiTokenRevokeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token = services.revoke_token(request.user, self.get_object(), reason=serializer.validated_data["reason"])
+        return Response(ApiTokenSerializer(token).data)
