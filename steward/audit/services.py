@@ -70,15 +70,13 @@ def to_json_value(value):
     return str(value)
 
 
+_encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode
+
+
 def canonical(values: dict) -> bytes:
-    """The bytes an entry's hash covers: its content, the previous hash and the key id."""
-    return json.dumps(
-        {name: values[name] for name in HASHED_FIELDS},
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-        default=str,
-    ).encode("utf-8")
+    """The bytes an entry's hash covers: its content, the previous hash and the key id
+    (JSON, keys sorted, no spaces, UTF-8)."""
+    return _encode({name: values[name] for name in HASHED_FIELDS}).encode("utf-8")
 
 
 def entry_hash(values: dict, key: bytes | None = None) -> str:
@@ -368,11 +366,12 @@ def verify_chain(chunk: int = 5000, anchors=None, progress=None) -> ChainReport:
     last_hash = GENESIS
     rows = AuditEntry.objects.order_by("seq").values_list(*VERIFY_FIELDS)
     utc = dt.UTC
-    dumps = json.dumps
+    encode = _encode
+    hashed_names = VERIFY_FIELDS[3:]
     for row in rows.iterator(chunk_size=chunk):
         seq, prev_hash, stored = row[0], row[1], row[2]
-        values = dict(zip(VERIFY_FIELDS, row, strict=True))
-        del values["hash"]
+        values = dict(zip(hashed_names, row[3:], strict=True))
+        values["seq"], values["prev_hash"] = seq, prev_hash
         values["timestamp"] = values["timestamp"].astimezone(utc).isoformat()
         report.checked += 1
         good = True
@@ -392,7 +391,7 @@ def verify_chain(chunk: int = 5000, anchors=None, progress=None) -> ChainReport:
             good = False
         else:
             mac = mac.copy()
-            mac.update(dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode())
+            mac.update(encode(values).encode("utf-8"))
             if mac.hexdigest() != stored:
                 breaks.add("altered", seq)
                 good = False
