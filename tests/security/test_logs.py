@@ -165,3 +165,18 @@ def test_the_demo_web_servers_access_log_masks_query_strings(tmp_path):
     assert '"GET /login/?q=' in written  # the access lines were written
     assert "138****5678" in written and "1****************2" in written
     assert _leaks(written) == [], written
+
+
+def test_the_celery_workers_log_handlers_get_the_filter_too():
+    """PLT-13: the worker replaces the root handlers with its own; they are given the filter."""
+    from celery.signals import after_setup_logger, after_setup_task_logger
+
+    import steward.celery  # noqa: F401  (connects the signal receivers)
+
+    for signal in (after_setup_logger, after_setup_task_logger):
+        buffer = io.StringIO()
+        logger = logging.Logger(f"worker-{signal.name}")
+        logger.addHandler(logging.StreamHandler(buffer))
+        signal.send(sender=None, logger=logger, loglevel=logging.INFO, logfile=None, format="", colorize=False)
+        logger.warning("task for %s, card %s", PLAIN_MOBILE, PLAIN_CARD)
+        assert buffer.getvalue().strip() == "task for 138****5678, card 6222 **** **** 7890"
