@@ -30,7 +30,7 @@ DEFAULT_BULK_THRESHOLD = 50
 REVEAL_PERMISSIONS: dict[str, str] = {
     "customers.customer": "customers.customer:view",
     "org.employee": "org.employee:view",
-    "holdings.account": "customers.tab:assets",  # account numbers are shown on the assets tab
+    "holdings.account": "holdings.account:view",  # the customer's accounts page (CustomerAccountsView)
 }
 
 
