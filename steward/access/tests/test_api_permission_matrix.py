@@ -227,6 +227,8 @@ def test_the_matrix_covers_every_api_route():
         "segments": "steward/segments/tests/test_api_matrix.py",
         # Anyone manages their own tokens; administrators those of employees in scope.
         "api-tokens": "steward/access/tests/test_api_tokens.py",
+        # Read-only audit trail; what each reader sees is tested there.
+        "audit-entries": "steward/audit/tests/test_audit_visibility.py",
         **dict.fromkeys(
             ("tag-categories", "tags", "customer-tags", "customer-groups", "group-members"),
             "steward/tags/tests/test_api_matrix.py",
