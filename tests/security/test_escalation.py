@@ -431,3 +431,45 @@ def test_a_domain_error_is_not_raised_for_a_refusal(bank):
     with pytest.raises(services.EscalationRefused) as refused:
         services.assign_role(fresh(bank.north_manager), bank.north_rm, role, bank.north, "own")
     assert refused.value.field == "role" and not isinstance(refused.value, DomainError)
+
+
+@pytest.mark.parametrize("target_scope", SCOPES)
+@pytest.mark.parametrize("actor_scope", SCOPES)
+def test_an_own_team_subtree_or_all_assigner_is_bounded_by_that_scope(bank, actor_scope, target_scope):
+    """PLT-03: assign-roles held as own / team / subtree / all at a sub-branch bounds whom, where and how wide one gives.
+
+    own — only oneself, scope own, at one's own org; team — people of the anchor org, up to team, at
+    the anchor; subtree — people below the anchor, up to subtree, at orgs below it; all — anything.
+    """
+    sub = bank.north_sub
+    actor = EmployeeFactory(employee_no="ACT", org=sub)
+    colleague = EmployeeFactory(employee_no="SUB", org=sub)
+    held = ("access.assignment:change", "org.org:view", "org.employee:view")
+    RoleAssignment.objects.create(user=actor, role=make_role(*held, code="assigner"), org=sub, scope=actor_scope)
+    target = make_role("org.org:view", code="target")
+    region = {
+        "own": {sub.pk},
+        "team": {sub.pk},
+        "subtree": {sub.pk, bank.north_team.pk},
+        "all": {bank.north.pk, sub.pk, bank.north_team.pk},
+    }[actor_scope]
+    reachable_users = {
+        "own": {actor.pk},
+        "team": {actor.pk, colleague.pk},
+        "subtree": {actor.pk, colleague.pk, bank.north_rm.pk},
+        "all": {actor.pk, colleague.pk, bank.north_rm.pk},
+    }[actor_scope]
+    wrong = []
+    for user in (actor, colleague, bank.north_rm):
+        for org in (bank.north, sub, bank.north_team):
+            expected = user.pk in reachable_users and org.pk in region and RANK[target_scope] <= RANK[actor_scope]
+            try:
+                created = services.assign_role(fresh(actor), fresh(user), target, org, target_scope)
+            except PermissionDenied:
+                allowed = False
+            else:
+                allowed = True
+                RoleAssignment.objects.filter(pk=created.pk).delete()
+            if allowed != expected:
+                wrong.append((user.employee_no, org.code, allowed))
+    assert wrong == []
