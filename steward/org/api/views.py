@@ -91,17 +91,19 @@ class EmployeeViewSet(ScopedModelViewSet):
     @extend_schema(request=EmployeeGradeSerializer, responses=GradeChangeSerializer)
     @action(detail=True, methods=["post"], required_permission="org.employee:grade")
     def grade(self, request, pk=None):
+        employee = self.get_object()  # out of scope: 404 whatever the body says
         payload = EmployeeGradeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        change = services.change_grade(request.user, self.get_object(), **payload.validated_data)
+        change = services.change_grade(request.user, employee, **payload.validated_data)
         return Response(GradeChangeSerializer(change).data, status=201)
 
     @extend_schema(request=EmployeeMoveSerializer, responses=EmployeeSerializer)
     @action(detail=True, methods=["post"], required_permission="org.employee:change")
     def move(self, request, pk=None):
+        employee = self.get_object()  # out of scope: 404 whatever the body says
         payload = EmployeeMoveSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        employee = services.move_employee(request.user, self.get_object(), payload.validated_data["new_org"])
+        employee = services.move_employee(request.user, employee, payload.validated_data["new_org"])
         return Response(EmployeeSerializer(employee).data)
 
     @extend_schema(responses=GradeChangeSerializer(many=True))
