@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from steward.access.registry import registry
 from steward.approvals.models import Application
-from steward.customers.models import Customer, CustomerNote
+from steward.customers.models import CoManager, Customer, CustomerNote
 from steward.customers.tests.factories import CustomerFactory
 from steward.testing import grant
 
@@ -37,6 +37,15 @@ ENDPOINTS = [
         "customers.customer:transfer",
         (SUBMIT,),
     ),
+    (
+        "post",
+        "/api/v1/customers/assign/",
+        {"customers": ["C1"], "new_owner": "NRM2", "reason": "分配"},
+        "customers.customer:assign",
+        (),
+    ),
+    ("post", "/api/v1/customers/{c}/co-managers/", {"user": "{rm2}"}, "customers.customer:assign", ()),
+    ("post", "/api/v1/customers/{c}/co-managers/remove/", {"user": "{nbm}"}, "customers.customer:assign", ()),
 ]
 IDS = [f"{m.upper()} {u} needs {p}" for m, u, _d, p, _x in ENDPOINTS]
 
@@ -47,14 +56,15 @@ def world(bank):
     grant(bank.north_rm2, VIEW, scope="own")
     # The caller sits at head office: someone there decides its transfer applications.
     grant(bank.north_manager, "customers.transfer:approve", "approvals.application:handle", org=bank.head)
+    CoManager.objects.create(customer=customer, user=bank.north_manager)
     return bank, customer
 
 
 def fill(value, bank, customer):
     if isinstance(value, str):
-        return value.format(c=customer.pk, org=bank.north_team.pk)
+        return value.format(c=customer.pk, org=bank.north_team.pk, rm2=bank.north_rm2.pk, nbm=bank.north_manager.pk)
     if isinstance(value, dict):
-        return {k: int(fill(v, bank, customer)) if k == "org" else v for k, v in value.items()}
+        return {k: int(fill(v, bank, customer)) if k in ("org", "user") else v for k, v in value.items()}
     return value
 
 
@@ -63,6 +73,7 @@ def snapshot():
         list(Customer.objects.values_list("cif", "name", "is_confidential", "owner_id").order_by("cif")),
         CustomerNote.objects.count(),
         Application.objects.count(),
+        list(CoManager.objects.values_list("customer_id", "user_id").order_by("pk")),
     )
 
 
