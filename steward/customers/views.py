@@ -458,11 +458,11 @@ class CoManagerView(ObjectActionView):
     def act(self, request, obj):
         if "remove" in request.POST:
             pk = _posted_id(request, "remove")
-            user = obj.co_managers.filter(user_id=pk).select_related("user").first() if pk else None
-            if user is None:
+            co_manager = obj.co_managers.filter(user_id=pk).select_related("user").first() if pk else None
+            if co_manager is None:
                 raise DomainError(_("Co-manager: choose one of this customer's co-managers."), field="remove")
-            services.remove_co_manager(request.user, obj, user.user)
-            return _("%(user)s no longer co-manages this customer.") % {"user": user.user}
+            services.remove_co_manager(request.user, obj, co_manager.user)
+            return _("%(user)s no longer co-manages this customer.") % {"user": co_manager.user}
         form = CoManagerForm(data=request.POST, user=request.user)
         employee = form.is_valid() and Employee.objects.filter(employee_no=form.cleaned_data["employee_no"]).first()
         if not employee:
