@@ -239,6 +239,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["steward.core.drf.RegistryPermission"],
     "DEFAULT_PAGINATION_CLASS": "steward.core.drf.StandardPagination",
+    # JSON nested deeper than 64 levels is a 400 (PLT-11); forms and uploads as usual.
+    "DEFAULT_PARSER_CLASSES": [
+        "steward.core.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",

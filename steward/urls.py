@@ -31,6 +31,11 @@ urlpatterns = [
     path("api/v1/", include("steward.api.urls")),
     path("api/v1/auth/token/", ObtainAuthTokenView.as_view(), name="api_token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    # A page to read: GET only (its OPTIONS answer had no template to render, a 500).
+    path(
+        "api/docs/",
+        SpectacularSwaggerView.as_view(url_name="api_schema", http_method_names=["get", "head"]),
+        name="api_docs",
+    ),
     path("django-admin/", admin.site.urls),
 ]

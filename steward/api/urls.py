@@ -21,6 +21,9 @@ from steward.tags.api.views import (
 )
 
 router = DefaultRouter()
+# No ".json" twins of every route: the extra actions do not take a `format` argument (a 500), and
+# clients choose the format with the Accept header or ?format=json (PLT-11).
+router.include_format_suffixes = False
 router.register("orgs", OrgViewSet)
 router.register("employees", EmployeeViewSet)
 router.register("roles", RoleViewSet)

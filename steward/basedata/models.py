@@ -128,7 +128,9 @@ def parse_parameter(value_type: str, raw: str):
         if value_type == "date":
             return dt.date.fromisoformat(raw)
         if value_type == "json":
-            return json.loads(raw)
+            from steward.core.parsers import loads
+
+            return loads(raw)  # bounded nesting: too deep is a ValueError, not a crash (PLT-11)
         return raw
     except (ValueError, InvalidOperation, json.JSONDecodeError):
         messages = {

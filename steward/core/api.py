@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, permissions, viewsets
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from steward.access.registry import registry
 from steward.core.errors import DomainError
 
 ACTION_SUFFIX = {
@@ -34,6 +35,36 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         if suffix is None:
             return f"{self.permission_base}:view" if request.method in permissions.SAFE_METHODS else None
         return f"{self.permission_base}:{suffix}"
+
+    def required_permission_of(self, action: str | None, request) -> str | None:
+        """The permission `action` needs (what required_permission_for says while it is the action)."""
+        current = getattr(self, "action", None)
+        self.action = action
+        try:
+            return self.required_permission_for(request)
+        finally:
+            self.action = current
+
+    def supports(self, action: str | None, request) -> bool:
+        """An action is served when the permission it needs is registered: there is no
+        ``org.org:delete``, so DELETE on an org is a 405 (with Allow), never a crash (PLT-11)."""
+        if action == "metadata":
+            return True
+        name = self.required_permission_of(action, request)
+        return name is None or name in registry.permissions
+
+    def initial(self, request, *args, **kwargs):
+        """Drops the handlers of the actions this viewset does not serve before anything else runs:
+        DRF then answers their methods 405 and leaves them out of the Allow header."""
+        self.perform_authentication(request)
+        if request.user and request.user.is_authenticated:
+            for method, action in (getattr(self, "action_map", None) or {}).items():
+                if self.__dict__.get(method) is not None and not self.supports(action, request):
+                    delattr(self, method)
+            self.headers = self.default_response_headers
+            if request.method.lower() in self.action_map and not hasattr(self, request.method.lower()):
+                raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
 
     def unmask_requested(self) -> bool:
         """``?unmask=1``: the caller asks for plain personal data. Refused at once (403) without

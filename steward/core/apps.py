@@ -10,10 +10,11 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.core import checks
 
-        from steward.core import permissions  # noqa: F401  (registers menus and actions)
+        from steward.core import lookups, permissions  # noqa: F401  (permissions registers menus and actions)
 
         checks.register(check_permission_registry)
         cache_table_cell_signatures()
+        lookups.register()  # ids beyond 64 bits match nothing instead of overflowing (PLT-11)
 
 
 def cache_table_cell_signatures():

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import json
+from django.utils.translation import gettext as _
 
-from steward.segments.definition import FIELDS, OPERATOR_LABELS
+from steward.core import parsers
+from steward.core.errors import DomainError
+from steward.segments.definition import FIELDS, OPERATOR_LABELS, check_shape
 
 LIST_OPERATORS = ("between", "in", "holds", "not_holds", "has", "not_has")
 EMPTY = {"op": "and", "rules": []}
@@ -14,12 +16,33 @@ def new_rule():
     return {"field": "age", "operator": "between", "value": ["", ""]}
 
 
-def load(text) -> dict:
+def empty() -> dict:
+    return {"op": "and", "rules": []}
+
+
+def parse(text) -> tuple[dict, str | None]:
+    """The definition a request carries as JSON text, and what is wrong with it (or None).
+
+    Anything but a well-formed definition (bad JSON, too deep, a rule that is not an object)
+    gives the empty definition and a message naming the fault — never an exception (PLT-11)."""
+    if not text:
+        return empty(), None
     try:
-        definition = json.loads(text or "")
+        definition = parsers.loads(text)
+    except parsers.JSONTooDeep as error:
+        return empty(), str(error)
     except ValueError:
-        return json.loads(json.dumps(EMPTY))
-    return definition if isinstance(definition, dict) and isinstance(definition.get("rules"), list) else dict(EMPTY)
+        return empty(), _("The filter definition is not valid JSON.")
+    try:
+        check_shape(definition)
+    except DomainError as error:
+        return empty(), str(error.message)
+    return definition, None
+
+
+def load(text) -> dict:
+    """The definition `text` carries, or the empty one when it is not a well-formed definition."""
+    return parse(text)[0]
 
 
 def _node(definition, path):

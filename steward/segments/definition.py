@@ -21,6 +21,7 @@ from steward.core.errors import DomainError
 
 MAX_DEPTH = 5
 MAX_RULES = 100
+MAX_AGE = 150
 RISK_LEVELS = ("R1", "R2", "R3", "R4", "R5")
 
 
@@ -82,10 +83,39 @@ def _fail(index: str, spec_key: str | None, message: str):
     raise DomainError(f"{where}: {message}", field="definition")
 
 
-def compile_definition(definition, today: dt.date) -> Q:
-    """The Q selecting the customers that `definition` describes, with ages relative to `today`."""
+def check_shape(definition) -> None:
+    """The structure alone, without recursion (PLT-11): a group object whose ``rules`` is a list of
+    objects, nested at most MAX_DEPTH groups deep and holding at most MAX_RULES rules. Raises a
+    DomainError naming the rule at fault, whatever the input (a definition nested 900 deep, a rule
+    that is a number). The builder and the compiler both start here."""
     if not isinstance(definition, dict):
         raise DomainError(_("A filter definition must be a group object with 'op' and 'rules'."), field="definition")
+    count = 0
+    pending = [(definition, "", 0)]
+    while pending:
+        group, prefix, depth = pending.pop()
+        label = prefix or "0"
+        if depth >= MAX_DEPTH:
+            _fail(label, None, _("groups are nested too deeply (at most %(n)d levels).") % {"n": MAX_DEPTH})
+        rules = group.get("rules")
+        if not isinstance(rules, list):
+            _fail(label, None, _("a group needs a list of rules."))
+        children = []
+        for position, rule in enumerate(rules, start=1):
+            index = f"{prefix}.{position}" if prefix else str(position)
+            count += 1
+            if count > MAX_RULES:
+                _fail(index, None, _("a definition may hold at most %(n)d rules.") % {"n": MAX_RULES})
+            if not isinstance(rule, dict):
+                _fail(index, None, _("a rule must be an object."))
+            if "rules" in rule:
+                children.append((rule, index, depth + 1))
+        pending.extend(reversed(children))
+
+
+def compile_definition(definition, today: dt.date) -> Q:
+    """The Q selecting the customers that `definition` describes, with ages relative to `today`."""
+    check_shape(definition)
     counter = [0]
     return _group(definition, today, "", 0, counter)
 
@@ -120,11 +150,11 @@ def _group(group, today, prefix, depth, counter) -> Q:
 
 def _rule(rule, today, index) -> Q:
     key = rule.get("field")
-    spec = FIELDS.get(key)
+    spec = FIELDS.get(key) if isinstance(key, str) else None
     if spec is None:
         _fail(index, None, _("unknown field %(field)r.") % {"field": key})
     operator = rule.get("operator")
-    if operator not in spec.operators:
+    if not isinstance(operator, str) or operator not in spec.operators:
         _fail(
             index,
             key,
@@ -198,10 +228,16 @@ def _age(spec, operator, value, today, index) -> Q:
         low, high = (_int(spec, v, index) for v in _pair(spec, value, index))
         if low > high:
             _fail(index, spec.key, _("the lower bound is above the upper bound."))
+        if low < 0:
+            _fail(index, spec.key, _("an age cannot be negative."))
+        if high > MAX_AGE:
+            _fail(index, spec.key, _("an age is at most %(n)d.") % {"n": MAX_AGE})
         return at_least(low) & at_most(high)
     age = _int(spec, value, index)
     if age < 0:
         _fail(index, spec.key, _("an age cannot be negative."))
+    if age > MAX_AGE:
+        _fail(index, spec.key, _("an age is at most %(n)d.") % {"n": MAX_AGE})
     return at_least(age) if operator == "gte" else at_most(age)
 
 

@@ -47,15 +47,15 @@ class BuilderView(PermissionRequiredMixin, View):
     permission = VIEW
     template_name = "segments/builder.html"
 
-    def render(self, request, definition):
+    def render(self, request, definition, error=None, status=200):
         today = timezone.localdate()
-        error = None
         count = None
         effective = json.dumps(builder.complete(definition), ensure_ascii=False)
-        try:
-            count = services.count(request.user, builder.complete(definition), today)
-        except DomainError as exc:
-            error = exc.message
+        if error is None:
+            try:
+                count = services.count(request.user, builder.complete(definition), today)
+            except DomainError as exc:
+                error = exc.message
         text = json.dumps(definition, ensure_ascii=False)
         context = {
             "title": _("Customer filter"),
@@ -70,15 +70,19 @@ class BuilderView(PermissionRequiredMixin, View):
             "kinds": Segment.Kind.choices,
         }
         template = "segments/builder_partial.html" if request.htmx else self.template_name
-        return TemplateResponse(request, template, context)
+        return TemplateResponse(request, template, context, status=status)
 
     def get(self, request):
-        definition = builder.load(request.GET.get("definition"))
+        definition, error = builder.parse(request.GET.get("definition"))
         if not definition["rules"]:
             definition = {"op": "and", "rules": [builder.new_rule()]}
-        return self.render(request, definition)
+        # A definition that is not one (too deep, a rule that is not an object …) is a 400 that says where.
+        return self.render(request, definition, error, status=400 if error else 200)
 
     def post(self, request):
+        _definition, error = builder.parse(request.POST.get("definition"))
+        if error:
+            return self.render(request, {"op": "and", "rules": [builder.new_rule()]}, error, status=400)
         return self.render(request, builder.apply_form(request.POST))
 
 
@@ -91,7 +95,9 @@ class ResultsView(CustomerListView):
     add_url_name = None
 
     def get_queryset(self):
-        definition = builder.load(self.request.GET.get("definition"))
+        definition, error = builder.parse(self.request.GET.get("definition"))
+        if error:
+            return super().get_queryset().none()
         try:
             condition = services.compile_definition(definition, timezone.localdate())
         except DomainError:
@@ -103,7 +109,10 @@ class SegmentSaveView(PermissionRequiredMixin, View):
     permission = ADD
 
     def post(self, request):
-        definition = builder.load(request.POST.get("definition"))
+        definition, error = builder.parse(request.POST.get("definition"))
+        if error:
+            messages.error(request, error)
+            return HttpResponseRedirect(reverse("segments:builder"))
         try:
             segment = services.create_segment(
                 request.user,

@@ -3,6 +3,7 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from steward.core import parsers as bounded_json
 from steward.core.forms import StewardForm
 from steward.org.models import Org
 from steward.tags.models import CustomerGroup, Tag, TagCategory
@@ -62,7 +63,7 @@ class TagForm(StewardForm):
         if not text:
             return None
         try:
-            return json.loads(text)
+            return bounded_json.loads(text)  # JSON nested too deeply is a ValueError too (PLT-11)
         except ValueError as error:
             raise forms.ValidationError(_("This is not valid JSON: %(error)s") % {"error": error}) from error
 

@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from steward.approvals.models import Application, Attachment, Decision
 from steward.approvals.registry import application_types
+from steward.core.parsers import BoundedJSONField
 from steward.org.models import Employee
 
 
@@ -79,7 +80,7 @@ class SubmitSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=[])
     title = serializers.CharField(required=False, allow_blank=True, max_length=200)
     reason = serializers.CharField(max_length=4000)
-    payload = serializers.JSONField(required=False, default=dict)
+    payload = BoundedJSONField(required=False, default=dict)
     handler = serializers.PrimaryKeyRelatedField(queryset=Employee.objects.all(), required=False, allow_null=True)
     attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from steward.access.services import has_permission
@@ -23,6 +23,7 @@ from steward.approvals.models import Application
 from steward.approvals.permissions import HANDLE, PARTICIPANT_PERMISSIONS, REROUTE, SUBMIT
 from steward.approvals.registry import application_types
 from steward.core.api import ScopedModelViewSet
+from steward.core.parsers import BoundedJSONParser
 
 
 class ApplicationApiFilterSet(ApplicationFilterSet):
@@ -73,7 +74,7 @@ class ApplicationViewSet(ScopedModelViewSet):
     filterset_class = ApplicationApiFilterSet
     ordering_fields = ["submitted_at", "decided_at", "id"]
     http_method_names = ["get", "post", "head", "options"]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
 
     def required_permission_for(self, request):
         if self.action in ("list", "retrieve", "types", None):

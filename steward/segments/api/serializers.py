@@ -1,10 +1,12 @@
 from rest_framework import serializers
 
+from steward.core.parsers import BoundedJSONField
 from steward.segments.models import Segment
 
 
 class SegmentSerializer(serializers.ModelSerializer):
     owner_name = serializers.CharField(source="owner.name", read_only=True)
+    definition = BoundedJSONField()
 
     class Meta:
         model = Segment
@@ -13,7 +15,7 @@ class SegmentSerializer(serializers.ModelSerializer):
 
 
 class DefinitionSerializer(serializers.Serializer):
-    definition = serializers.JSONField()
+    definition = BoundedJSONField()
 
 
 class CountSerializer(serializers.Serializer):

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from steward.core.parsers import BoundedJSONField
 from steward.tags.models import CustomerGroup, CustomerTag, GroupMember, Tag, TagCategory
 
 
@@ -12,6 +13,7 @@ class TagCategorySerializer(serializers.ModelSerializer):
 
 class TagSerializer(serializers.ModelSerializer):
     category_code = serializers.CharField(source="category.code", read_only=True)
+    definition = BoundedJSONField(required=False, allow_null=True)
 
     class Meta:
         model = Tag
