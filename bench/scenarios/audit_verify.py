@@ -1,6 +1,6 @@
 """Audit-chain verification at scale (issue 11, PLT-07): how fast `verify_audit` walks a keyed chain.
 
-BENCH_AUDIT_ENTRIES entries (default 100,000; the issue asks for 1,000,000) are added to the
+BENCH_AUDIT_ENTRIES entries (default 10,000; the issue asks for 1,000,000) are added to the
 trail with valid keyed hashes in the setup — computed in Python with the project's own hash
 function, then written set-based (`COPY … FROM STDIN` on PostgreSQL, batched INSERTs on
 SQLite), never through the ORM one by one — and the chain head is moved to the last of them.
@@ -143,13 +143,13 @@ def load_chain(count: int) -> tuple[int, float, float]:
     return last_seq, loaded, time.perf_counter() - started
 
 
-@scenario("audit-verify", "Audit chain: verify_audit over N keyed entries (BENCH_AUDIT_ENTRIES, default 100,000)")
+@scenario("audit-verify", "Audit chain: verify_audit over N keyed entries (BENCH_AUDIT_ENTRIES, default 10,000)")
 def audit_verify(ctx):
     from steward.audit.anchors import Anchor
     from steward.audit.models import AuditEntry
     from steward.audit.services import log_event, verify_chain
 
-    count = int(os.environ.get("BENCH_AUDIT_ENTRIES", "100000"))
+    count = int(os.environ.get("BENCH_AUDIT_ENTRIES", "10000"))
     log_event("bench.start")  # the chain has a head row before the set-based load
     last_seq, load_seconds, settle_seconds = load_chain(count)
     total = AuditEntry.objects.count()
