@@ -176,6 +176,20 @@ def build_seeded_bank() -> SeededBank:
         now=now,
     )
 
+    from steward.notices import services as notices
+    from steward.notices.models import Notice
+
+    notice = notices.save_notice(
+        users["branch_b"],
+        None,
+        title="分行乙内部通知",
+        body="仅分行乙员工可见。",
+        audience=Notice.Audience.ORGS,
+        orgs=[branch_b],
+        now=now,
+    )
+    notices.publish_notice(users["branch_b"], notice, now=now)
+
     bank = SeededBank(users=users, branch_a=branch_a, branch_b=branch_b)
     bank.b_objects = _branch_b_objects(branch_b)
     # The customers worth aiming at first: the one with a private note and a household, the confidential one.
@@ -194,6 +208,7 @@ def _branch_b_objects(branch_b) -> dict[str, list[int]]:
     from steward.audit.models import AuditEntry
     from steward.customers.models import Customer, CustomerNote, Household
     from steward.holdings.models import Account
+    from steward.notices.models import Notice
     from steward.org.models import Employee, Org
     from steward.segments.models import Segment
     from steward.tags.models import CustomerGroup, CustomerTag, GroupMember
@@ -228,6 +243,7 @@ def _branch_b_objects(branch_b) -> dict[str, list[int]]:
             .order_by("-pk")
             .values_list("pk", flat=True)[:2]
         ),
+        "notices.Notice": list(Notice.objects.filter(org__path__startswith=under).values_list("pk", flat=True)),
         "approvals.Application": list(
             Application.objects.filter(submitter__org__path__startswith=under).values_list("pk", flat=True)
         ),

@@ -203,6 +203,8 @@ class ForgeryCrawl:
             "org": str(self.user.org_id),
             "parent": str(self.user.org_id),
             "to": str(self.user.pk),
+            # The reveal once took the permission to check from the browser: name the widest one.
+            "permission": "customers.customer:view",
         }
 
     def json_body(self) -> dict:
