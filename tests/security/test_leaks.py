@@ -270,6 +270,12 @@ class LeakCrawl:
         for base in lists:
             for fragment in fragments:
                 self.fetch("GET", f"{base}?q={fragment}&search={fragment}")
+        # The customer filter's results (a definition every customer meets), on a page and exported.
+        from urllib.parse import quote
+
+        everyone = quote(json.dumps({"op": "and", "rules": [{"field": "age", "operator": "gte", "value": 0}]}))
+        for query in ("per_page=200", "export=xlsx" + ("" if self.can_export_unmasked else "&unmasked=1")):
+            self.fetch("GET", f"/segments/filter/results/?definition={everyone}&{query}")
 
 
 def _model(label):
