@@ -285,6 +285,8 @@ class ForgeryCrawl:
                 reads = [url]
                 if getattr(route.view, "export_permission", None):
                     reads.append(url + "?export=xlsx")
+                if route.api:
+                    reads.append(url + "?unmask=1")
                 for method in METHODS:
                     for target in reads if method == "GET" else [url]:
                         body = self.json_body() if route.api else self.form_body()
