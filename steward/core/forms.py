@@ -1,5 +1,22 @@
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
+
+# An integer a form takes without a bound of its own fits a 32-bit column (PLT-11): beyond it,
+# SQLite raised "Python int too large" and PostgreSQL "integer out of range" — a 500, not a form error.
+INTEGER_RANGE = (-(2**31), 2**31 - 1)
+
+
+def bound_integer(field) -> None:
+    if not isinstance(field, forms.IntegerField) or isinstance(field, forms.FloatField | forms.DecimalField):
+        return
+    if field.max_value is None:
+        field.max_value = INTEGER_RANGE[1]
+        field.validators.append(MaxValueValidator(INTEGER_RANGE[1]))
+        field.widget.attrs.setdefault("max", INTEGER_RANGE[1])
+    if field.min_value is None:
+        field.min_value = INTEGER_RANGE[0]
+        field.validators.append(MinValueValidator(INTEGER_RANGE[0]))
 
 
 class StewardFormMixin:
@@ -9,6 +26,7 @@ class StewardFormMixin:
         self.user = user
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            bound_integer(field)
             widget = field.widget
             if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
                 widget.attrs.setdefault("class", "form-check-input")

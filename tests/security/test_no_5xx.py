@@ -234,13 +234,17 @@ def walk(role: str, user, bank) -> Walk:
         for route in all_routes():
             if route.template.startswith("/django-admin/") and not user.is_staff:
                 continue  # the Django admin answers a non-staff login with its login page, nothing more
+            django_admin = route.template.startswith("/django-admin/")
             for position, url in enumerate(url_variants(route, user, bank)):
                 served = served_methods(url)
+                if django_admin:  # Django's own views: GET and POST, and other ids only read
+                    served = {"GET", "HEAD", "OPTIONS", "POST"} if position == 0 else {"GET"}
                 for method in METHODS:
                     if position == 0:
                         result.route_methods += 1
                         if method in served and method in BODY_METHODS:
-                            kinds = ["empty", *junk]
+                            # Every junk body on POST; PUT and PATCH get the empty and the mixed one.
+                            kinds = ["empty", *junk] if method == "POST" else ["empty", "junk"]
                         else:
                             kinds = ["empty" if method in BODY_METHODS else "none"]
                     elif method in served and method not in ("HEAD", "OPTIONS"):
