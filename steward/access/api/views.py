@@ -53,7 +53,7 @@ class RoleViewSet(ScopedModelViewSet):
         self._save(serializer, serializer.instance)
 
     @extend_schema(responses=PermissionSerializer(many=True))
-    @action(detail=False, methods=["get"], required_permission="access.role:view")
+    @action(detail=False, methods=["get"], required_permission="access.role:view", pagination_class=None)
     def registry(self, request):
         """Every menu and action a role can grant."""
         return Response(

@@ -8,10 +8,10 @@ from steward.privacy.serializers import PiiMaskingSerializerMixin
 
 class CustomerSerializer(PiiMaskingSerializerMixin, serializers.ModelSerializer):
     org = serializers.PrimaryKeyRelatedField(queryset=Org.objects.all())
-    owner_name = serializers.CharField(source="owner.name", read_only=True, default=None)
+    owner_name = serializers.CharField(source="owner.name", read_only=True, default=None, allow_null=True)
     age = serializers.SerializerMethodField()
     # The derived figures live in customer.figures (one narrow row per customer).
-    figures_as_of = serializers.DateField(source="figures.as_of", read_only=True)
+    figures_as_of = serializers.DateField(source="figures.as_of", read_only=True, allow_null=True)
     aum = serializers.DecimalField(max_digits=20, decimal_places=2, source="figures.aum", read_only=True)
     avg_daily_assets_month = serializers.DecimalField(
         max_digits=20, decimal_places=2, source="figures.avg_daily_assets_month", read_only=True

@@ -36,7 +36,7 @@ class TagSerializer(serializers.ModelSerializer):
 class CustomerTagSerializer(serializers.ModelSerializer):
     tag_code = serializers.CharField(source="tag.code", read_only=True)
     tag_name = serializers.CharField(source="tag.name", read_only=True)
-    tagged_by_name = serializers.CharField(source="tagged_by.name", read_only=True, default=None)
+    tagged_by_name = serializers.CharField(source="tagged_by.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = CustomerTag
@@ -52,7 +52,7 @@ class BulkTagSerializer(serializers.Serializer):
 
 
 class CustomerGroupSerializer(serializers.ModelSerializer):
-    owner_name = serializers.CharField(source="owner.name", read_only=True, default=None)
+    owner_name = serializers.CharField(source="owner.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = CustomerGroup
