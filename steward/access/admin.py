@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from steward.access import services
 from steward.access.models import SCOPE_CHOICES, ApiToken, Role, RoleAssignment
@@ -209,7 +210,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         count = 0
         for token in queryset.filter(revoked_at__isnull=True).select_related("user"):
             try:
-                services.revoke_token(request.user, token, reason=str(_("revoked in the admin")))
+                services.revoke_token(request.user, token, reason=gettext_noop("revoked in the admin"))
                 count += 1
             except PermissionDenied:
                 continue

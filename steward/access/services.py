@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from steward.access.models import ApiToken, Role, RoleAssignment, RoleGrant
 from steward.access.registry import registry
@@ -497,7 +498,7 @@ def rotate_token(actor, token: ApiToken, days: int | None = None, now=None) -> t
             % {"state": token_state_label(token_state(token, now))}
         )
     new, key = _create_token(actor, token.user, token.name, days, now)
-    token.revoked_at, token.revoked_by, token.revoke_reason = now, actor, _("rotated")
+    token.revoked_at, token.revoked_by, token.revoke_reason = now, actor, gettext_noop("rotated")
     token.replaced_by = new
     token.save(update_fields=["revoked_at", "revoked_by", "revoke_reason", "replaced_by"])
     log_event("access.token_rotated", token, actor=actor, message=_("replaced by %(prefix)s…") % {"prefix": new.prefix})

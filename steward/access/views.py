@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 
 from steward.access import services
@@ -82,7 +82,11 @@ def token_rows(tokens, now=None):
     rows = []
     for token in tokens:
         state = services.token_state(token, now)
-        rows.append({"token": token, "state": state, "state_label": services.token_state_label(state)})
+        # Reasons the system writes are stored as English source text and translated here, for the reader.
+        reason = gettext(token.revoke_reason) if token.revoke_reason else ""
+        rows.append(
+            {"token": token, "state": state, "state_label": services.token_state_label(state), "reason": reason}
+        )
     return rows
 
 
@@ -127,7 +131,7 @@ class MyApiTokensView(PermissionRequiredMixin, View):
                 new, key = services.rotate_token(user, token)
                 return self.render(new_key=key, new_token=new)
             if action == "revoke":
-                services.revoke_token(user, token, reason=_("revoked by the holder"))
+                services.revoke_token(user, token, reason=gettext_noop("revoked by the holder"))
                 messages.success(request, _("The token %(prefix)s… was revoked.") % {"prefix": token.prefix})
         except DomainError as error:
             messages.error(request, error.message)
@@ -143,18 +147,20 @@ class EmployeeApiTokensView(PermissionRequiredMixin, ScopedObjectMixin, View):
 
     def get(self, request, pk):
         employee = self.get_object()
+        rows = token_rows(services.tokens_visible_to(request.user, employee))
         context = {
             "title": _("API tokens of %(employee)s") % {"employee": employee},
             "employee": employee,
-            "rows": token_rows(services.tokens_visible_to(request.user, employee)),
+            "rows": rows,
             "can_revoke": services.may_manage_tokens_of(request.user, employee, services.TOKEN_REVOKE),
+            "any_live": any(row["token"].revoked_at is None for row in rows),
             "own": employee.pk == request.user.pk,
         }
         return TemplateResponse(request, self.template_name, context)
 
     def post(self, request, pk):
         employee = self.get_object()
-        reason = request.POST.get("reason", "") or _("revoked by an administrator")
+        reason = request.POST.get("reason", "") or gettext_noop("revoked by an administrator")
         if request.POST.get("action") == "revoke_all":
             count = services.revoke_tokens_of(request.user, employee, reason=reason)
             messages.success(request, _("%(count)d tokens were revoked.") % {"count": count})

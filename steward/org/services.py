@@ -9,6 +9,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from steward.access.scope import path_range_q
 from steward.access.services import end_all_assignments, require_permission, require_visible
@@ -219,7 +220,7 @@ def end_sessions(employee: Employee) -> int:
     keys = list(UserSession.objects.filter(user=employee).values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
     UserSession.objects.filter(user=employee).delete()
-    revoke_all_tokens(employee, reason=_("left or moved"))
+    revoke_all_tokens(employee, reason=gettext_noop("left or moved"))  # translated when shown
     log_event("employee.sessions_ended", employee, message=f"{len(keys)} sessions")
     return len(keys)
 

@@ -256,3 +256,24 @@ def test_existing_plain_text_tokens_are_migrated_to_hashes(rm):
     assert not Token.objects.exists()
     assert with_token("0123456789abcdef0123456789abcdef01234567").get("/api/v1/employees/").status_code == 200
     assert ApiToken.objects.get(user=rm).prefix == "01234567"
+
+
+def test_revoke_reasons_are_shown_in_the_readers_language_and_revoke_all_only_when_something_is_live(bank, rm, client):
+    """PLT-11: a token rotated on an English page reads "已轮换"-style Chinese to a Chinese reader (and back);
+    with no live token left the employee page offers no "Revoke all"."""
+    grant(bank.north_manager, "org.employee:view", "access.token:view", "access.token:revoke", scope="subtree")
+    client.force_login(rm)
+    client.post("/access/tokens/", {"action": "issue", "name": "a", "expires_in_days": "30"}, HTTP_ACCEPT_LANGUAGE="en")
+    token = ApiToken.objects.get(user=rm)
+    client.post("/access/tokens/", {"action": "rotate", "token": token.pk}, HTTP_ACCEPT_LANGUAGE="en")
+    new = ApiToken.objects.get(user=rm, revoked_at__isnull=True)
+    client.post("/access/tokens/", {"action": "revoke", "token": new.pk}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    chinese = client.get("/access/tokens/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    english = client.get("/access/tokens/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.force_login(bank.north_manager)
+    admin_page = client.get(f"/access/employees/{rm.pk}/tokens/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "rotated" not in chinese and "revoked by the holder" not in chinese
+    assert "rotated" in english and "revoked by the holder" in english
+    assert admin_page.count('data-testid="token-row"') == 2 and 'data-testid="revoke-all"' not in admin_page
