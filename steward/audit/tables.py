@@ -34,11 +34,24 @@ class AuditEntryTable(StewardTable):
     def value_object_repr(self, value, record):
         return _hidden_label(record) or value
 
+    def render_object_type(self, value):
+        return object_type_label(value)
+
     def render_affected(self, value):
         return len(value) if value else "—"
 
     def value_affected(self, value):
         return len(value) if value else ""
+
+
+def object_type_label(label: str) -> str:
+    """ "org.employee" → the model's name in the reader's language ("员工"); unknown labels as they are."""
+    from django.apps import apps
+
+    try:
+        return str(apps.get_model(label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return label
 
 
 def _hidden_label(record) -> str:

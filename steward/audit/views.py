@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy
 
 from steward.audit.filters import AuditEntryFilterSet
 from steward.audit.models import AuditEntry
-from steward.audit.tables import AuditEntryTable
+from steward.audit.tables import AuditEntryTable, object_type_label
 from steward.audit.visibility import Visibility, display_value
 from steward.core.views import ObjectDetailView, ObjectListView
 
@@ -43,4 +43,5 @@ class AuditEntryDetailView(ObjectDetailView):
             "shown_repr": visibility.object_repr(obj),
             "shown_message": visibility.message(obj),
             "shown_ids": visibility.ids(obj),
+            "object_type_label": object_type_label(obj.object_type) if obj.object_type else "",
         }

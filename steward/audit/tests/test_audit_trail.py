@@ -249,3 +249,16 @@ def test_a_forged_forwarded_for_header_does_not_change_the_recorded_address(bank
     settings.TRUSTED_PROXY_COUNT = 1  # behind one proxy, the address it saw is the client's
     client.get("/access/roles/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 172.16.0.5")
     assert latest(action="auth.permission_denied").ip_address == "172.16.0.5"
+
+
+def test_the_trail_names_object_types_in_the_readers_language(bank, auditor, client):
+    """PLT-07: the auditor reads "员工", not the code "org.employee", as an entry's object type (list and detail)."""
+    log_event("employee.updated", bank.north_rm, actor=auditor)
+    entry = latest(object_type="org.employee")
+    client.force_login(auditor)
+
+    listed = client.get("/audit/?object_type=org.employee", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    detail = client.get(f"/audit/{entry.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    assert ">org.employee<" not in listed and ">员工<" in listed
+    assert ">员工</span>" in detail
