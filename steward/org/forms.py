@@ -105,9 +105,25 @@ class EmployeeMoveForm(StewardForm):
 
 
 class RoleAssignmentForm(StewardForm):
-    role = forms.ModelChoiceField(queryset=Role.objects.filter(is_active=True), label=_("Role"))
-    org = forms.ModelChoiceField(queryset=Org.objects.none(), label=_("At org"))
-    scope = forms.ChoiceField(choices=SCOPE_CHOICES, label=_("Data scope"))
+    # A value outside the offered choices is an attempt to give more than one holds: say so, not
+    # Django's "all is not one of the available choices" with the raw value.
+    role = forms.ModelChoiceField(
+        queryset=Role.objects.filter(is_active=True),
+        label=_("Role"),
+        error_messages={"invalid_choice": _("You cannot give this role: it grants permissions you do not hold.")},
+    )
+    org = forms.ModelChoiceField(
+        queryset=Org.objects.none(),
+        label=_("At org"),
+        error_messages={"invalid_choice": _("You cannot assign roles at an org outside your data scope.")},
+    )
+    scope = forms.ChoiceField(
+        choices=SCOPE_CHOICES,
+        label=_("Data scope"),
+        error_messages={
+            "invalid_choice": _("You cannot give this data scope: it reaches further than your own authority.")
+        },
+    )
 
     def __init__(self, *args, **kwargs):
         from steward.access import services as access_services

@@ -299,3 +299,24 @@ def test_online_users_needs_its_own_permission(bank, client):
     client.force_login(bank.north_manager)
 
     assert client.get("/org/employees/online/").status_code == 403
+
+
+def test_an_escalation_on_the_role_assignment_form_is_refused_with_a_message_saying_why(bank, client):
+    """PLT-03: a branch manager posting a role, scope or org beyond their own reads why it is refused
+    under each field, not "all is not one of the available choices"."""
+    grant(bank.north_manager, "org.employee:view", "access.assignment:change", scope="subtree")
+    admin_role = make_role("org.employee:view", "access.role:change", code="too_much")
+    client.force_login(bank.north_manager)
+
+    response = client.post(
+        f"/org/employees/{bank.north_rm.pk}/roles/add/",
+        {"role": admin_role.pk, "org": bank.south_team.pk, "scope": "all"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200 and current_roles(bank.north_rm) == 0
+    assert "it grants permissions you do not hold" in page
+    assert "outside your data scope" in page
+    assert "reaches further than your own authority" in page
+    assert "available choices" not in page
