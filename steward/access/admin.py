@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from steward.access import services
 from steward.access.models import SCOPE_CHOICES, ApiToken, Role, RoleAssignment
@@ -177,7 +177,10 @@ class RoleAssignmentAdmin(RegistryAdminMixin, admin.ModelAdmin):
             except PermissionDenied:
                 refused += 1
         if ended:
-            self.message_user(request, _("%(count)d assignments ended.") % {"count": ended})
+            self.message_user(
+                request,
+                ngettext("%(count)d assignment ended.", "%(count)d assignments ended.", ended) % {"count": ended},
+            )
         if refused:
             self.message_user(
                 request,
@@ -214,4 +217,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
                 count += 1
             except PermissionDenied:
                 continue
-        self.message_user(request, _("%(count)d API tokens revoked.") % {"count": count})
+        self.message_user(
+            request, ngettext("%(count)d API token revoked.", "%(count)d API tokens revoked.", count) % {"count": count}
+        )

@@ -1,11 +1,11 @@
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy, gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -17,6 +17,14 @@ from steward.access.tables import RoleTable
 from steward.core.errors import DomainError
 from steward.core.views import ObjectListView, PermissionRequiredMixin, ScopedObjectMixin, ServiceFormView
 from steward.org.models import Employee
+
+
+def _posted_token(request, holder) -> ApiToken:
+    """The holder's token named by the form's `token` field; anything that is not one of its ids is a 404."""
+    value = request.POST.get("token", "")
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
+        raise Http404
+    return get_object_or_404(ApiToken, pk=int(value), user=holder)
 
 
 class RoleListView(ObjectListView):
@@ -125,7 +133,7 @@ class MyApiTokensView(PermissionRequiredMixin, View):
                 form.add_error(error.field if error.field in form.fields else None, error.message)
                 return self.render(form)
             return self.render(new_key=key, new_token=token)  # never redirected: the key is not kept anywhere
-        token = get_object_or_404(ApiToken, pk=request.POST.get("token") or 0, user=user)
+        token = _posted_token(request, user)
         try:
             if action == "rotate":
                 new, key = services.rotate_token(user, token)
@@ -163,9 +171,12 @@ class EmployeeApiTokensView(PermissionRequiredMixin, ScopedObjectMixin, View):
         reason = request.POST.get("reason", "") or gettext_noop("revoked by an administrator")
         if request.POST.get("action") == "revoke_all":
             count = services.revoke_tokens_of(request.user, employee, reason=reason)
-            messages.success(request, _("%(count)d tokens were revoked.") % {"count": count})
+            messages.success(
+                request,
+                ngettext("%(count)d token was revoked.", "%(count)d tokens were revoked.", count) % {"count": count},
+            )
         else:
-            token = get_object_or_404(ApiToken, pk=request.POST.get("token") or 0, user=employee)
+            token = _posted_token(request, employee)
             services.revoke_token(request.user, token, reason=reason)
             messages.success(request, _("The token %(prefix)s… was revoked.") % {"prefix": token.prefix})
         return HttpResponseRedirect(reverse("access:employee_api_tokens", args=[employee.pk]))

@@ -277,3 +277,17 @@ def test_revoke_reasons_are_shown_in_the_readers_language_and_revoke_all_only_wh
     assert "rotated" not in chinese and "revoked by the holder" not in chinese
     assert "rotated" in english and "revoked by the holder" in english
     assert admin_page.count('data-testid="token-row"') == 2 and 'data-testid="revoke-all"' not in admin_page
+
+
+@pytest.mark.parametrize("posted", ["abc", "²", "9" * 40, ""])
+def test_a_token_id_that_is_not_one_of_mine_is_not_found_never_an_error(bank, rm, client, posted):
+    """PLT-11: rotating or revoking with a forged token id answers 404 on both token pages, not 500."""
+    client.force_login(rm)
+    grant(bank.admin, "access.token:view", "access.token:revoke")
+    admin = Client()
+    admin.force_login(bank.admin)
+
+    mine = client.post("/access/tokens/", {"action": "revoke", "token": posted})
+    theirs = admin.post(f"/access/employees/{rm.pk}/tokens/", {"action": "revoke", "token": posted})
+
+    assert mine.status_code == 404 and theirs.status_code == 404
