@@ -146,7 +146,9 @@ def _held_names(actor) -> set[str]:
 
 
 def _names(names) -> str:
-    return ", ".join(sorted(names))
+    """Permissions as their users know them — “Export employees”, not org.employee:export."""
+    labels = sorted(str(registry.permissions[n].label) if n in registry.permissions else n for n in names)
+    return ", ".join(f"“{label}”" for label in labels)
 
 
 def grantable_scopes(actor) -> list[str]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.utils import timezone
 
+from steward.conftest import _english_by_default, _fresh_cache  # noqa: F401  (the app tests' autouse fixtures: messages in English, a clean cache)
 from steward.testing import TEST_PASSWORD
 
 # The demo logins (steward/org/demo.py) and the seed role each one holds.

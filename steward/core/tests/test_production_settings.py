@@ -36,6 +36,7 @@ def production_env():
         "ALLOWED_HOSTS": "crm.example.com",
         "STEWARD_PII_KEYS": "k1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
         "STEWARD_BLIND_INDEX_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "STEWARD_AUDIT_KEYS": "a1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
     }
 
 
