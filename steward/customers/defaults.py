@@ -34,10 +34,20 @@ DUPLICATE_ID_LIMIT = ParameterSpec(
     min_value="0",
 )
 
+OWNER_OVERRIDE = ParameterSpec(
+    "customers.core_banking_overrides_owner",
+    "bool",
+    "false",
+    "核心系统客户文件可否改变在本系统中确定的管户客户经理（否：记录为管户冲突，由管理员处理）",
+    "May the core-banking customers file change an owner decided in Steward (no: the disagreement "
+    "is recorded as an ownership conflict for an administrator)",
+    "customers",
+)
+
 
 def register_defaults() -> None:
     if not any(spec.code == INCOME_BANDS.code for spec in CODE_TABLES):
         CODE_TABLES.append(INCOME_BANDS)
-    for spec in (LEAVER_FALLBACK, DUPLICATE_ID_LIMIT):
+    for spec in (LEAVER_FALLBACK, DUPLICATE_ID_LIMIT, OWNER_OVERRIDE):
         if not any(known.key == spec.key for known in PARAMETERS):
             PARAMETERS.append(spec)

@@ -91,6 +91,11 @@ class Customer(TimeStampedModel):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
     )
+    # When Steward last decided who owns the customer (an assignment, an approved transfer or
+    # allocation, a leaver's reassignment, creation with an owner). From then on the core-banking
+    # customers file no longer sets the owner, unless the installation lets it (CUS-09, see
+    # steward/customers/mastering.py). Empty: Steward never decided, the file's owner applies.
+    owner_decided_at = models.DateTimeField(_("owner decided in Steward at"), null=True, blank=True, editable=False)
     last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True)
 
     objects = CustomerQuerySet.as_manager()
@@ -254,6 +259,8 @@ class OwnershipChange(models.Model):
         ALLOCATION = "allocation", _("Allocation")
         LEAVER = "leaver", _("Owner left")
         MANUAL = "manual", _("Assigned")
+        INTAKE = "intake", _("Core banking file")
+        CONFLICT = "conflict", _("Ownership conflict resolved")
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="ownership_changes")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
@@ -394,3 +401,97 @@ class HouseholdMember(models.Model):
         ordering = ["household", "pk"]
         verbose_name = _("household member")
         verbose_name_plural = _("household members")
+
+
+class CustomerAlias(models.Model):
+    """A customer number that now means another customer (CUS-12).
+
+    When a duplicate is merged, its number becomes an alias of the survivor: the next days'
+    files that still name it (customers, accounts) land on the survivor, and the duplicate, kept
+    as MERGED, never comes back. Aliases are kept flat — when the survivor is merged in turn, its
+    aliases move on to the new survivor — so one lookup always reaches the final survivor."""
+
+    cif = models.CharField(_("customer number"), max_length=32, unique=True)
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("now known as"), on_delete=models.CASCADE, related_name="aliases"
+    )
+    merged_customer = models.ForeignKey(
+        Customer, verbose_name=_("merged customer"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        ordering = ["cif"]
+        verbose_name = _("customer number alias")
+        verbose_name_plural = _("customer number aliases")
+
+    def __str__(self) -> str:
+        return f"{self.cif} → {self.customer_id}"
+
+
+class OwnershipConflictQuerySet(models.QuerySet):
+    def visible_to(self, user, permission: str):
+        """Conflicts of the customers `user` may see under `permission` (scope and confidentiality)."""
+        return self.filter(customer__in=Customer.objects.visible_to(user, permission).values("pk"))
+
+
+class OwnershipConflict(models.Model):
+    """The core-banking file names another owner than the one Steward decided (CUS-09).
+
+    Recorded by the daily intake instead of applying the file's owner (unless the installation
+    lets core banking override Steward); an administrator keeps Steward's owner or takes the
+    file's, which then goes through the ownership service and its history. One open conflict per
+    customer: a later file refreshes it. Once Steward's owner was kept against a file owner, the
+    same disagreement is not raised again."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        KEPT = "kept", _("Steward's owner kept")
+        TAKEN = "taken", _("File's owner taken")
+        MERGED = "merged", _("Customer merged")
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="ownership_conflicts"
+    )
+    steward_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner in Steward"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    file_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner in the file"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    source = models.CharField(_("source system"), max_length=20)
+    data_date = models.DateField(_("data date"))
+    # The intake batch (holdings.IntakeBatch) that last reported it; a plain id, as holdings builds on customers.
+    intake_batch_id = models.BigIntegerField(_("intake batch"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    detected_at = models.DateTimeField(_("detected at"))
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    objects = OwnershipConflictQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-data_date", "-pk"]
+        verbose_name = _("ownership conflict")
+        verbose_name_plural = _("ownership conflicts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"], condition=Q(status="open"), name="uniq_open_ownership_conflict"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "data_date"], name="ownership_conflict_status")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.steward_owner_id} / {self.file_owner_id}"

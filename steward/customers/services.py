@@ -303,7 +303,8 @@ def _create_customer(actor, *, cif: str, org, owner=None, **data) -> Customer:
     if owner is not None and not owner.is_active:
         raise DomainError(_("%(user)s cannot own customers any more.") % {"user": owner}, field="owner")
     require_owner_in_scope(actor, owner, ADD, "owner")
-    customer = Customer(cif=cif, org=org, owner=owner)
+    # An owner chosen in Steward is Steward's decision (CUS-09); left empty, the core-banking file may set one.
+    customer = Customer(cif=cif, org=org, owner=owner, owner_decided_at=timezone.now() if owner else None)
     _apply(actor, customer, data)
     customer.save()
     return customer
@@ -468,9 +469,13 @@ def _move_owner(actor, customers, new_owner, *, kind: str, reason: str, applicat
             )
         )
         moved.append(customer.pk)
+    confirmed = [c.pk for c in customers if c.pk not in set(moved)]
+    if confirmed:  # the owner stays, but it is now Steward's decision too
+        Customer.objects.filter(pk__in=confirmed, owner_decided_at__isnull=True).update(owner_decided_at=now)
     if not moved:
         return 0
-    Customer.objects.filter(pk__in=moved).update(owner=new_owner, updated_at=now)
+    # Steward has decided: the core-banking file no longer sets these customers' owner (CUS-09).
+    Customer.objects.filter(pk__in=moved).update(owner=new_owner, owner_decided_at=now, updated_at=now)
     # The new owner no longer co-manages what they now own.
     if new_owner is not None:
         CoManager.objects.filter(customer_id__in=moved, user=new_owner).delete()
