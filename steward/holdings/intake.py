@@ -42,8 +42,9 @@ from django.utils.translation import gettext as _
 from steward.audit.context import acting_as
 from steward.audit.services import log_event
 from steward.core.errors import DomainError
+from steward.customers import mastering
 from steward.customers.identity import mobile_place
-from steward.customers.models import Customer
+from steward.customers.models import Customer, CustomerAlias
 from steward.holdings.models import IntakeBatch, IntakeFingerprint, IntakeRejectedRow, Product, ProductCategory
 from steward.privacy import crypto
 from steward.privacy.masking import mask
@@ -675,6 +676,10 @@ def _customers(cursor, path, data_date, now, progress, total, columns) -> tuple[
         ("owner_id", "int"),
     ]
     _stage(cursor, "stage_customers", cols, parsed.rows)
+    # Steward masters merges and the owners it decided (CUS-09, CUS-12): rows of merged customer
+    # numbers are skipped, and the owner column is applied only as steward/customers/mastering.py says.
+    mastering.skip_aliased_rows(cursor, "stage_customers", data_date)
+    mastering.master_owners(cursor, "stage_customers", data_date, now)
     # The ciphertext differs on every run: keep the stored one while the value (its index) is unchanged.
     keep_cipher = "CASE WHEN t.id_number_index = excluded.id_number_index THEN t.id_number ELSE excluded.id_number END"
     _upsert(
@@ -765,9 +770,11 @@ def _account_resolve(source: str) -> str:
     current = ", ".join(f"a.{c} AS cur_{c}" for c in ACCOUNT_MASTER)
     return (
         f"SELECT s.line, s.ok, s.dup_key, {', '.join(f's.{c}' for c, _k in ACCOUNT_STAGE if c != 'line')}, "
-        f"c.id AS customer_id, p.id AS product_id, a.id AS account_id, {current} "
+        # A merged customer's number is an alias: its accounts land on the survivor (CUS-12).
+        f"COALESCE(ca.customer_id, c.id) AS customer_id, p.id AS product_id, a.id AS account_id, {current} "
         f"FROM ({source}) s "
         f"LEFT JOIN {Customer._meta.db_table} c ON c.cif = s.cif "
+        f"LEFT JOIN {CustomerAlias._meta.db_table} ca ON ca.cif = s.cif "
         f"LEFT JOIN {Product._meta.db_table} p ON p.code = s.product_code "
         f"LEFT JOIN {Account._meta.db_table} a ON a.number = s.account_no"
     )
