@@ -203,6 +203,19 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "steward"}}
+# Live progress of long work (intake loads: steward.holdings.progress) must cross from the worker
+# to the web process while the work's transaction is still open, so it lives outside the database:
+# in Redis, or else in files every process of the machine shares (tests: this process's memory).
+if REDIS_URL:
+    CACHES["progress"] = {**CACHES["default"], "KEY_PREFIX": "progress"}
+elif TESTING:
+    CACHES["progress"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "progress"}
+else:
+    CACHES["progress"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "progress"),
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    }
 
 # Internationalisation: the browser's language unless the user picked one.
 LANGUAGE_CODE = "zh-hans"
@@ -286,6 +299,9 @@ if not CELERY_BROKER_URL:
         "control_folder": str(_queue_dir / "control"),
     }
 CELERY_TASK_ALWAYS_EAGER = TESTING and not env_bool("CELERY_REAL_WORKER", False)
+# A job run's lease (docs/jobs.md): how long after its worker's last heartbeat a run counts as
+# stopped, is marked failed and lets the job run again. The worker renews it every fifth of this.
+STEWARD_JOB_LEASE_SECONDS = int(os.environ.get("STEWARD_JOB_LEASE_SECONDS", "300"))
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_SERIALIZER = "json"

@@ -16,6 +16,7 @@ from steward.basedata.services import parameter
 from steward.core.errors import DomainError
 from steward.holdings.intake import ENTITY_ORDER, LAYOUTS, DayResult, load_day
 from steward.holdings.models import IntakeBatch
+from steward.holdings.progress import LoadProgress
 
 READY_MARKER = "_READY"
 UPLOAD_LIMIT = 512 * 1024 * 1024
@@ -52,7 +53,10 @@ def load_drop_folder(actor=None, *, now, progress=None) -> list[DayResult]:
     folder = drop_folder()
     if folder is None:
         return []
-    return [load_day(actor, path, day, now=now) for day, path in pending_days(folder)]
+    return [
+        load_day(actor, path, day, now=now, progress=LoadProgress("core", day, then=progress))
+        for day, path in pending_days(folder)
+    ]
 
 
 def upload_file(actor, *, entity: str, data_date: dt.date, upload, source: str = "core", now=None) -> DayResult:
@@ -74,4 +78,6 @@ def upload_file(actor, *, entity: str, data_date: dt.date, upload, source: str =
     with open(directory / f"{entity}.csv", "wb") as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
-    return load_day(actor, directory, data_date, source=source, now=now or timezone.now())
+    return load_day(
+        actor, directory, data_date, source=source, now=now or timezone.now(), progress=LoadProgress(source, data_date)
+    )

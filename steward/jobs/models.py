@@ -187,6 +187,14 @@ class JobRun(models.Model):
         return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
 
     @property
+    def error_text(self) -> str:
+        """The error in the reader's language where the scheduling centre wrote it (a stopped worker);
+        a job's own message or traceback as it was recorded."""
+        from django.utils.translation import gettext
+
+        return gettext(self.error) if self.error else ""
+
+    @property
     def is_finished(self) -> bool:
         return self.status in self.FINISHED
 

@@ -39,7 +39,9 @@ from dataclasses import dataclass, field
 from celery.schedules import crontab
 from django.utils.functional import Promise
 
-DEFAULT_LOCK_TIMEOUT = dt.timedelta(minutes=30)
+# How long a run's lease lasts past its worker's last heartbeat, unless the job or the setting
+# STEWARD_JOB_LEASE_SECONDS says otherwise (see steward.jobs.lease and docs/jobs.md).
+DEFAULT_LEASE_SECONDS = 300
 
 
 class JobFailed(Exception):
@@ -53,11 +55,26 @@ class SystemJob:
     func: Callable  # (job_run, now) -> dict | None
     default_schedule: crontab | dt.timedelta
     description: str | Promise = ""
-    # A run holds the job's lock this long past its last sign of life (start or progress report);
-    # a worker that died mid-run therefore blocks the job for at most this long.
-    lock_timeout: dt.timedelta = DEFAULT_LOCK_TIMEOUT
+    # A run holds the job's lease this long past its worker's last heartbeat (its worker renews it
+    # every fifth of this while the run works, whether or not the job reports progress). A worker
+    # that died mid-run therefore blocks the job for at most this long; None takes the setting
+    # STEWARD_JOB_LEASE_SECONDS (default five minutes). See `lease_of`.
+    lock_timeout: dt.timedelta | None = None
     # Labels for the counts the job returns, e.g. {"checked": _("entries checked")}.
     count_labels: dict = field(default_factory=dict)
+
+
+def default_lease() -> dt.timedelta:
+    """The lease of a job that sets none: the setting STEWARD_JOB_LEASE_SECONDS, else five minutes."""
+    from django.conf import settings
+
+    seconds = getattr(settings, "STEWARD_JOB_LEASE_SECONDS", None) or DEFAULT_LEASE_SECONDS
+    return dt.timedelta(seconds=max(1, float(seconds)))
+
+
+def lease_of(spec: SystemJob | None) -> dt.timedelta:
+    """How long a run of `spec` keeps its job past its last heartbeat."""
+    return spec.lock_timeout if spec is not None and spec.lock_timeout else default_lease()
 
 
 class JobRegistry:
@@ -110,7 +127,7 @@ def system_job(
     label: str | Promise,
     default_schedule: crontab | dt.timedelta,
     description: str | Promise = "",
-    lock_timeout: dt.timedelta = DEFAULT_LOCK_TIMEOUT,
+    lock_timeout: dt.timedelta | None = None,
     count_labels: dict | None = None,
 ):
     """Decorator: register `func(job_run, now)` as the system job `key`."""

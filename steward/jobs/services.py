@@ -25,11 +25,11 @@ from functools import partial
 
 from celery.schedules import crontab as celery_crontab
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
-from django.db.models import Q
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 from django_celery_beat import validators as beat_validators
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
@@ -38,8 +38,9 @@ from steward.audit import context as audit_context
 from steward.audit.services import log_event
 from steward.core.errors import DomainError
 from steward.core.services import service
+from steward.jobs.lease import RunKeeper
 from steward.jobs.models import Job, JobRun
-from steward.jobs.registry import JobFailed, SystemJob
+from steward.jobs.registry import JobFailed, SystemJob, lease_of
 from steward.jobs.registry import jobs as job_registry
 
 logger = logging.getLogger(__name__)
@@ -47,6 +48,10 @@ logger = logging.getLogger(__name__)
 TASK_NAME = "steward.jobs.tasks.run_job"
 # Progress is written at most this often (the page polls every 2 s); the last report always is.
 PROGRESS_WRITE_EVERY = dt.timedelta(seconds=1)
+# Stored as its source text and shown in the reader's language (JobRun.error_text).
+WORKER_STOPPED = gettext_noop(
+    "The worker stopped before the run finished (its lease ran out without a heartbeat); the job can run again."
+)
 
 # The five crontab fields in order: (name in django-celery-beat, label, allowed values).
 CRON_FIELDS = (
@@ -310,6 +315,8 @@ def run_job_now(actor, job: Job | str, now: dt.datetime | None = None) -> JobRun
     job = _registered_job(job)
     if now is not None and timezone.is_naive(now):
         raise DomainError(_("The business moment needs a time zone."), field="now")
+    recover_stopped_runs(job)
+    job.refresh_from_db(fields=["locked_until", "locked_by_run"])
     holder = job.running_run_id()
     if holder is not None:
         raise DomainError(_("The job is running now (run #%(run)s); wait until it finishes.") % {"run": holder})
@@ -380,11 +387,18 @@ def _own_savepoint():
 
 
 def report_progress(run: JobRun, done: int, total: int | None = None) -> None:
-    """Save how far a run is (and its counts so far) and extend its lease; throttled to once a second."""
+    """Save how far a run is (and its counts so far) and extend its lease; throttled to once a second.
+
+    A run with a heartbeat (steward.jobs.lease) hands both to its keeper thread, which commits them
+    on its own connection; a run inside an outer transaction writes them on its own."""
     now = timezone.now()
     run.progress_done = max(0, int(done))
     if total is not None:
         run.progress_total = max(0, int(total))
+    keeper = getattr(run, "_keeper", None)
+    if keeper is not None:
+        keeper.note_progress(run.progress_done, run.progress_total, run.counts)
+        return
     last = getattr(run, "_progress_written_at", None)
     if last is not None and now - last < PROGRESS_WRITE_EVERY and run.progress_done != run.progress_total:
         return
@@ -393,8 +407,58 @@ def report_progress(run: JobRun, done: int, total: int | None = None) -> None:
     )
     spec = job_registry.get(run.job.key)
     if spec is not None:
-        Job.objects.filter(pk=run.job_id, locked_by_run=run).update(locked_until=now + spec.lock_timeout)
+        Job.objects.filter(pk=run.job_id, locked_by_run=run).update(locked_until=now + lease_of(spec))
     run._progress_written_at = now
+
+
+def recover_stopped_runs(job: Job | None = None, now: dt.datetime | None = None) -> list[int]:
+    """Mark failed every run still "running" whose lease ran out: its worker stopped (killed,
+    crashed, machine gone) and will never finish it. Returns the ids of the runs recovered.
+
+    Called before "run now", when a run starts, and by the pages and API that show runs, so a dead
+    run never reads "running" once its lease is over and the job can run again at once. Looking
+    costs one indexed read; a write happens only when there is a run to recover, and only if it is
+    still without a live lease at that moment (a heartbeat that came back wins).
+    """
+    now = now or timezone.now()
+    alive = Job.objects.filter(pk=OuterRef("job_id"), locked_by_run_id=OuterRef("pk"), locked_until__gt=now)
+    stopped = JobRun.objects.filter(status=JobRun.Status.RUNNING).exclude(Exists(alive))
+    if job is not None:
+        stopped = stopped.filter(job_id=job.pk)
+    candidates = list(stopped.values_list("pk", flat=True))
+    recovered = []
+    for run_id in candidates:
+        with transaction.atomic():
+            if not stopped.filter(pk=run_id).update(status=JobRun.Status.FAILED, finished_at=now, error=WORKER_STOPPED):
+                continue
+            run = JobRun.objects.select_related("job", "triggered_by").get(pk=run_id)
+            Job.objects.filter(pk=run.job_id, locked_by_run_id=run_id).update(locked_until=None, locked_by_run=None)
+            log_event(
+                "job.run",
+                run,
+                actor=run.triggered_by,
+                message=f"{run.job.key}: {JobRun.Status.FAILED} — worker stopped",
+                changes={
+                    "status": JobRun.Status.FAILED,
+                    "counts": run.counts,
+                    "as_of": run.business_now,
+                    "worker": run.worker,
+                    "error": WORKER_STOPPED,
+                },
+            )
+        logger.warning("Run %s of %s was marked failed: its worker stopped.", run_id, run.job.key)
+        recovered.append(run_id)
+    return recovered
+
+
+def recover_stopped_runs_for_display(job: Job | None = None) -> None:
+    """`recover_stopped_runs` for a page or API read: a database busy elsewhere (SQLite while a
+    load writes) must not fail the page; the next look recovers the run instead."""
+    try:
+        with transaction.atomic():
+            recover_stopped_runs(job)
+    except DatabaseError:
+        logger.warning("Stopped runs could not be recovered now; the next look tries again.", exc_info=True)
 
 
 def _finish(run: JobRun, status: str, *, message: str = "", error: str = "") -> JobRun:
@@ -466,7 +530,7 @@ def execute_job(
     if scheduled and not PeriodicTask.objects.filter(pk=job.periodic_task_id, enabled=True).exists():
         return _finish(run, JobRun.Status.SKIPPED, message=_("Skipped: the job is paused."))
     for _attempt in range(2):  # a holder that finished between the UPDATE and the look-up: try once more
-        if _acquire_lock(job, run, spec.lock_timeout):
+        if _acquire_lock(job, run, lease_of(spec)):
             break
         holder = Job.objects.filter(pk=job.pk).values_list("locked_by_run_id", flat=True).first()
         if holder is not None:
@@ -482,11 +546,9 @@ def execute_job(
         run.status = JobRun.Status.RUNNING
         run.save(update_fields=["status", "started_at", "business_now", "worker"])
         # We hold the lease, so any other run still marked running lost its worker.
-        JobRun.objects.filter(job=job, status=JobRun.Status.RUNNING).exclude(pk=run.pk).update(
-            status=JobRun.Status.FAILED,
-            finished_at=started,
-            error=_("The run stopped without finishing (its worker went away); its lock expired."),
-        )
+        recover_stopped_runs(job)
+        if not transaction.get_connection().in_atomic_block:
+            run._keeper = RunKeeper(run, lease_of(spec)).start()
         status, error = JobRun.Status.SUCCEEDED, ""
         try:
             with (
@@ -503,6 +565,13 @@ def execute_job(
             status, error = JobRun.Status.FAILED, traceback.format_exc(limit=20)
         if status == JobRun.Status.SUCCEEDED and run.progress_total is not None:
             run.progress_done = run.progress_total
+        keeper = getattr(run, "_keeper", None)
+        if keeper is not None:
+            keeper.stop()  # before the final save, so a late heartbeat never writes over it
+            run._keeper = None
         return _finish(run, status, error=error)
     finally:
+        keeper = getattr(run, "_keeper", None)
+        if keeper is not None:
+            keeper.stop()
         _release_lock(job, run)

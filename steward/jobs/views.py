@@ -30,6 +30,7 @@ class JobListView(ObjectListView):
 
     def get_queryset(self):
         services.sync_jobs()  # a job added by a deployment shows up even before the next migrate
+        services.recover_stopped_runs_for_display()  # a run whose worker died never reads "running"
         return (
             super()
             .get_queryset()
@@ -61,6 +62,7 @@ class JobDetailView(ObjectListView):
         return self._job
 
     def get_queryset(self):
+        services.recover_stopped_runs_for_display(self.get_job())
         return super().get_queryset().filter(job=self.get_job()).select_related("job", "triggered_by")
 
     def table_key(self):
@@ -91,6 +93,10 @@ class JobRunListView(ObjectListView):
     select_related = ("job", "triggered_by")
     title = gettext_lazy("Job runs")
 
+    def get_queryset(self):
+        services.recover_stopped_runs_for_display()
+        return super().get_queryset()
+
 
 class JobRunDetailView(ObjectDetailView):
     """A run: times, who started it, counts, progress and error. While it runs, htmx polls every 2 s."""
@@ -101,6 +107,7 @@ class JobRunDetailView(ObjectDetailView):
     select_related = ("job", "triggered_by")
 
     def get(self, request, *args, **kwargs):
+        services.recover_stopped_runs_for_display()
         if request.htmx and not request.htmx.boosted:
             return TemplateResponse(request, "jobs/_run_status.html", {"object": self.get_object()})
         return super().get(request, *args, **kwargs)

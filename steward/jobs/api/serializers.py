@@ -25,6 +25,8 @@ class JobRunSerializer(serializers.ModelSerializer):
     job = serializers.CharField(source="job.key", read_only=True)
     job_label = serializers.CharField(source="job.label", read_only=True)
     triggered_by_name = serializers.SerializerMethodField()
+    # In the caller's language where the scheduling centre wrote it (a worker that stopped).
+    error = serializers.CharField(source="error_text", read_only=True)
 
     class Meta:
         model = JobRun

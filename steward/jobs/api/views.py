@@ -34,6 +34,7 @@ class JobViewSet(ScopedModelViewSet):
 
     def get_queryset(self):
         services.sync_jobs()
+        services.recover_stopped_runs_for_display()
         return (
             super()
             .get_queryset()
@@ -91,3 +92,7 @@ class JobRunViewSet(ReadOnlyScopedViewSet):
     filterset_class = JobRunFilterSet
     select_related = ("job", "triggered_by")
     ordering_fields = ["queued_at", "started_at", "finished_at"]
+
+    def get_queryset(self):
+        services.recover_stopped_runs_for_display()  # a run whose worker died never reads "running"
+        return super().get_queryset()

@@ -68,7 +68,7 @@ def test_a_stale_lock_from_a_dead_worker_expires_and_its_run_is_marked_failed(db
 
     assert run.status == JobRun.Status.SUCCEEDED and len(calls) == 1
     dead.refresh_from_db()
-    assert dead.status == JobRun.Status.FAILED and "its lock expired" in dead.error
+    assert dead.status == JobRun.Status.FAILED and "worker stopped" in dead.error
 
 
 def test_progress_reports_keep_a_long_run_s_lock_alive(db, register_job):

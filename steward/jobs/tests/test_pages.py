@@ -1,8 +1,10 @@
 """PLT-08: the scheduling-centre pages — list, job, run (with live progress), run cycle form, buttons."""
 
+import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from steward.jobs import services
@@ -84,6 +86,7 @@ def test_a_running_run_polls_every_two_seconds_and_shows_its_progress(operator, 
     register_job(lambda job_run, now: None, key="testing.shown")
     job = services.ensure_job("testing.shown")
     run = JobRun.objects.create(job=job, status=JobRun.Status.RUNNING, progress_done=250, progress_total=1000)
+    Job.objects.filter(pk=job.pk).update(locked_until=timezone.now() + dt.timedelta(minutes=5), locked_by_run=run)
 
     page = operator_client.get(f"/jobs/runs/{run.pk}/").content.decode()
     partial = operator_client.get(f"/jobs/runs/{run.pk}/", headers={"HX-Request": "true"})

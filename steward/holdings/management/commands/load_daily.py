@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from steward.core.errors import DomainError
 from steward.holdings.intake import load_day
+from steward.holdings.progress import LoadProgress
 
 
 class Progress:
@@ -48,7 +49,13 @@ class Command(BaseCommand):
             raise CommandError("--date must be YYYY-MM-DD") from None
         progress = Progress(sys.stderr, not options["no_progress"] and options["verbosity"] > 0)
         try:
-            result = load_day(None, Path(options["directory"]), day, source=options["source"], progress=progress)
+            result = load_day(
+                None,
+                Path(options["directory"]),
+                day,
+                source=options["source"],
+                progress=LoadProgress(options["source"], day, then=progress),  # also on the intake page
+            )
         except DomainError as exc:
             raise CommandError(str(exc)) from None
         finally:
