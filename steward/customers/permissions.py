@@ -33,6 +33,12 @@ registry.add_permissions(
     Permission("customers.allocation:approve", _("Approve customer allocation requests"), CUSTOMERS),
     Permission("customers.note:add", _("Write notes on customers"), CUSTOMERS),
     Permission("customers.customer:merge", _("Merge duplicate customers"), CUSTOMERS),
+    Permission(
+        "customers.ownership_conflict:resolve",
+        _("See and resolve ownership conflicts with the core-banking file"),
+        CUSTOMERS,
+        kind="menu",
+    ),
     Permission("customers.customer:import", _("Import customers from an Excel file"), CUSTOMERS),
     Permission("customers.tab:profile", _("360° view: profile tab"), TABS, scoped=False),
     Permission("customers.tab:assets", _("360° view: assets tab"), TABS, scoped=False),
@@ -66,6 +72,24 @@ registry.add_menu(
         215,
     ),
     MenuItem(
+        "duplicate_candidates",
+        _("Duplicate customers"),
+        "customers:duplicate_candidates",
+        "customers.customer:merge",
+        CUSTOMERS,
+        "users-group",
+        225,
+    ),
+    MenuItem(
+        "ownership_conflicts",
+        _("Ownership conflicts"),
+        "customers:ownership_conflicts",
+        "customers.ownership_conflict:resolve",
+        CUSTOMERS,
+        "arrows-exchange",
+        230,
+    ),
+    MenuItem(
         "import_customers",
         _("Import customers"),
         "customers:customer_import",
@@ -97,7 +121,12 @@ _SUPERVISOR = (
 SEED_ROLE_PERMISSIONS = {
     "relationship_manager": _RM,
     "team_lead": _SUPERVISOR,
-    "branch_manager": (*_SUPERVISOR, "customers.customer:merge", "customers.customer:import"),
+    "branch_manager": (
+        *_SUPERVISOR,
+        "customers.customer:merge",
+        "customers.customer:import",
+        "customers.ownership_conflict:resolve",
+    ),
     "marketing_manager": (
         VIEW,
         "customers.orglist:view",

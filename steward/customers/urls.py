@@ -1,6 +1,6 @@
 from django.urls import path
 
-from steward.customers import views
+from steward.customers import merge_views, views
 
 app_name = "customers"
 
@@ -26,7 +26,15 @@ urlpatterns = [
     path("<int:pk>/household/create/", views.HouseholdCreateView.as_view(), name="household_create"),
     path("households/<int:pk>/", views.HouseholdDetailView.as_view(), name="household_detail"),
     path("households/<int:pk>/members/", views.HouseholdMemberView.as_view(), name="household_members"),
-    path("<int:pk>/merge/", views.MergeView.as_view(), name="customer_merge"),
+    path("<int:pk>/merge/", merge_views.MergeView.as_view(), name="customer_merge"),
+    path("merge/", merge_views.MergeView.as_view(), name="merge"),
+    path("duplicates/", merge_views.DuplicateCandidatesView.as_view(), name="duplicate_candidates"),
+    path("ownership-conflicts/", merge_views.OwnershipConflictListView.as_view(), name="ownership_conflicts"),
+    path(
+        "ownership-conflicts/<int:pk>/resolve/",
+        merge_views.OwnershipConflictResolveView.as_view(),
+        name="ownership_conflict_resolve",
+    ),
     path("import/", views.ImportView.as_view(), name="customer_import"),
     path("import/template.xlsx", views.ImportTemplateView.as_view(), name="customer_import_template"),
 ]
