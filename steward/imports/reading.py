@@ -1,0 +1,154 @@
+"""Reading an uploaded file as a stream of rows: .xlsx (openpyxl, read-only) or .csv (CUS-13).
+
+Nothing holds the whole file: rows are yielded one by one, so memory stays flat whatever its size.
+A file that cannot be read as either answers a `DomainError` on the field "file" saying why.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from steward.core.errors import DomainError
+
+XLSX_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls (and other Office 97 files)
+UNDECODABLE = "\ufffd"
+# A sheet unpacks to some 10–20× its packed size; far beyond that it is built to exhaust the server.
+MAX_UNPACK_RATIO = 100
+
+
+def max_bytes() -> int:
+    """The largest upload accepted (setting STEWARD_IMPORT_MAX_BYTES, docs/configuration.md)."""
+    return int(settings.STEWARD_IMPORT_MAX_BYTES)
+
+
+def check_size(size: int) -> None:
+    limit = max_bytes()
+    if size > limit:
+        raise DomainError(
+            _("The file is %(size)s MB; files up to %(limit)s MB can be imported. Split it, or ask an administrator.")
+            % {"size": f"{size / 1_048_576:,.1f}", "limit": f"{limit / 1_048_576:,.1f}"},
+            field="file",
+        )
+
+
+def text(value) -> str:
+    """A cell as text: numbers without a trailing .0, dates in ISO form, surrounding blanks removed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def header_names(columns) -> dict[str, str]:
+    """Every header a column may carry — its label in each language of the site, and its field
+    name — mapped to the field. A template downloaded in Chinese imports for an English reader."""
+    names = {name: name for name, _label in columns}
+    for code, _language in settings.LANGUAGES:
+        with translation.override(code):
+            names |= {str(label).strip().lower(): name for name, label in columns}
+    return names
+
+
+def _map_header(raw, columns, required) -> list[str | None]:
+    known = header_names(columns)
+    fields = [known.get(text(h).lower()) for h in raw]
+    needed = [name for name, _label in columns] if required is None else list(required)
+    missing = [str(label) for name, label in columns if name in needed and name not in fields]
+    if not any(text(h) for h in raw):
+        raise DomainError(_("The first row must be the header row of the template; it is empty."), field="file")
+    if missing:
+        raise DomainError(
+            _("The header row lacks these columns: %(list)s. Use the template.") % {"list": ", ".join(missing)},
+            field="file",
+        )
+    return fields
+
+
+def _xlsx_rows(handle) -> Iterator[tuple[int, tuple]]:
+    from openpyxl import load_workbook
+
+    try:
+        archive = zipfile.ZipFile(handle)
+        packed = sum(i.compress_size for i in archive.infolist())
+        unpacked = sum(i.file_size for i in archive.infolist())
+        if packed and unpacked > MAX_UNPACK_RATIO * max(packed, 1_048_576):
+            raise DomainError(_("This Excel file unpacks to an unreasonable size; it cannot be imported."), field="file")
+        handle.seek(0)
+        workbook = load_workbook(handle, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+    except DomainError:
+        raise
+    except Exception as error:  # openpyxl and zipfile raise many kinds for a file that is not a workbook
+        raise DomainError(_("This is not an Excel (.xlsx) file, or it is damaged."), field="file") from error
+    try:
+        # Read-only mode yields an empty row for each row the sheet leaves out: the count is the line.
+        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+    finally:
+        workbook.close()
+
+
+def _csv_rows(handle) -> Iterator[tuple[int, list[str]]]:
+    head = handle.read(65536)
+    handle.seek(0)
+    if b"\x00" in head:
+        raise DomainError(_("This is neither an Excel (.xlsx) nor a CSV file."), field="file")
+    # UTF-8 (with or without the BOM Excel writes) unless the start is not UTF-8: then GB 18030,
+    # what Chinese Excel saves "CSV" in. A byte that does not decode becomes U+FFFD, and its row is
+    # rejected with the line number (see `rows`) instead of the whole file failing.
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError:
+        encoding = "gb18030"
+    reader = csv.reader(io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline=""))
+    try:
+        for values in reader:
+            yield reader.line_num, values  # the physical line (a quoted field may span lines)
+    except csv.Error as error:
+        raise DomainError(_("The CSV file cannot be read: %(error)s") % {"error": error}, field="file") from error
+
+
+def rows(handle, file_name: str, columns, required=None) -> Iterator[tuple[int, dict]]:
+    """(line, {field: text}) for every non-empty row after the header; the header is line 1.
+
+    Raises DomainError for a file that is empty, of another kind, or without the columns. A row with
+    bytes that are not text comes as (line, None): the caller rejects it."""
+    head = handle.read(8)
+    handle.seek(0)
+    if not head:
+        raise DomainError(_("The file is empty."), field="file")
+    if head.startswith(OLE_MAGIC):
+        raise DomainError(_("This is an old Excel (.xls) file: save it as .xlsx and upload it again."), field="file")
+    if head.startswith(XLSX_MAGIC):
+        source = _xlsx_rows(handle)
+    elif file_name.lower().endswith((".xlsx", ".xlsm")):
+        raise DomainError(_("This is not an Excel (.xlsx) file, or it is damaged."), field="file")
+    else:
+        source = _csv_rows(handle)
+    first = next(source, None)
+    if first is None:
+        raise DomainError(_("The file is empty."), field="file")
+    fields = _map_header(first[1], columns, required)
+    for line, values in source:
+        if not values:
+            continue
+        data = {f: text(v) for f, v in zip(fields, values, strict=False) if f}
+        if not any(data.values()):
+            continue
+        if any(UNDECODABLE in v for v in data.values()):
+            yield line, None
+            continue
+        yield line, data
