@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "steward.holdings",
     "steward.segments",
     "steward.tags",
+    "steward.imports",
     "steward.security",
     "steward.api",
 ]
@@ -302,6 +303,10 @@ CELERY_TASK_ALWAYS_EAGER = TESTING and not env_bool("CELERY_REAL_WORKER", False)
 # A job run's lease (docs/jobs.md): how long after its worker's last heartbeat a run counts as
 # stopped, is marked failed and lets the job run again. The worker renews it every fifth of this.
 STEWARD_JOB_LEASE_SECONDS = int(os.environ.get("STEWARD_JOB_LEASE_SECONDS", "300"))
+# File imports (docs/configuration.md, docs/customers.md): the largest upload accepted, in bytes
+# (100 MiB ≈ 2,000,000 customers in .xlsx), and how many rows are checked and committed at a time.
+STEWARD_IMPORT_MAX_BYTES = int(os.environ.get("STEWARD_IMPORT_MAX_BYTES", str(100 * 1024 * 1024)))
+STEWARD_IMPORT_BATCH_ROWS = int(os.environ.get("STEWARD_IMPORT_BATCH_ROWS", "5000"))
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_SERIALIZER = "json"

@@ -2,7 +2,7 @@ import contextlib
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -19,11 +19,11 @@ from steward.core.views import (
     ObjectDetailView,
     ObjectListView,
     PermissionRequiredMixin,
-    ScopedObjectMixin,
     ServiceFormView,
 )
 from steward.customers import services
 from steward.customers.filters import CustomerFilterSet
+from steward.customers.listing import aum_ordered_page
 from steward.customers.forms import (
     AllocationRequestForm,
     AssignForm,
@@ -88,6 +88,22 @@ class CustomerListView(ObjectListView):
         if self.request.GET.get("q", "").strip():
             return queryset.filter(figures__isnull=False)
         return queryset
+
+    def page_rows(self, table):
+        """A big list in AUM order reads its page down the AUM index (steward.customers.listing);
+        a small one (exact count) keeps the table's single sorted query."""
+        order = tuple(table.order_by or ())
+        if order not in (("aum",), ("-aum",)):
+            return None
+
+        def read(paginator, bottom, top):
+            if not paginator.count_is_estimate:
+                return None
+            return aum_ordered_page(
+                paginator.count_queryset, table.data.data, descending=order[0] == "-aum", bottom=bottom, top=top
+            )
+
+        return read
 
     def dispatch(self, request, *args, **kwargs):
         if (
@@ -528,53 +544,7 @@ class HouseholdMemberView(ObjectActionView):
 
 
 # ---------------------------------------------------------------- merging duplicates (CUS-12)
-
-
-class MergeView(PermissionRequiredMixin, ScopedObjectMixin, View):
-    """Merge this (duplicate) customer into a survivor: GET ?survivor=<cif> previews, POST merges."""
-
-    model = Customer
-    permission = "customers.customer:merge"
-    template_name = "customers/merge.html"
-
-    def survivor(self, request, cif):
-        cif = (cif or "").strip()
-        if not cif:
-            return None
-        survivor = Customer.objects.visible_to(request.user, self.permission).filter(cif=cif).first()
-        if survivor is None:
-            raise DomainError(_("No customer you can see has this number."), field="survivor")
-        return survivor
-
-    def get(self, request, *args, **kwargs):
-        duplicate = self.get_object()
-        survivor_cif = str(request.GET.get("survivor", "")).strip()
-        context = {
-            "object": duplicate,
-            "title": _("Merge %(customer)s") % {"customer": duplicate},
-            "survivor_cif": survivor_cif,
-        }
-        try:
-            survivor = self.survivor(request, survivor_cif)
-            if survivor is not None:
-                context["survivor"] = survivor
-                context["preview"] = services.merge_preview(request.user, duplicate, survivor)
-        except DomainError as error:
-            context["error"] = error.message
-        return TemplateResponse(request, self.template_name, context)
-
-    def post(self, request, *args, **kwargs):
-        duplicate = self.get_object()
-        try:
-            survivor = self.survivor(request, request.POST.get("survivor"))
-            if survivor is None:
-                raise DomainError(_("Enter the surviving customer's number."), field="survivor")
-            services.merge_customers(request.user, duplicate, survivor)
-        except DomainError as error:
-            messages.error(request, error.message)
-            return HttpResponseRedirect(reverse("customers:customer_merge", args=[duplicate.pk]))
-        messages.success(request, _("The customer was merged into %(survivor)s.") % {"survivor": survivor})
-        return HttpResponseRedirect(survivor.get_absolute_url())
+# In steward/customers/merge_views.py.
 
 
 # ---------------------------------------------------------------- import from Excel (CUS-13)
@@ -596,35 +566,41 @@ class ImportTemplateView(PermissionRequiredMixin, View):
 
 
 class ImportView(PermissionRequiredMixin, View):
-    """Upload → row-level report. "Check" never saves; "Import" saves only a clean file;
+    """Upload → a background run on the shared import pipeline (steward/imports), whose page shows
+    its progress and the rejected rows. "Check" never saves; "Import" saves only a clean file;
     "Import the good rows" needs the confirmation box ticked."""
 
     permission = "customers.customer:import"
     template_name = "customers/import.html"
 
-    def render(self, request, **context):
+    def render(self, request, status=200, **context):
+        from steward.imports.reading import max_bytes
+        from steward.imports.services import runs_visible_to
+
         context.setdefault("title", _("Import customers"))
-        return TemplateResponse(request, self.template_name, context)
+        context["max_megabytes"] = f"{max_bytes() / 1_048_576:,.0f}"
+        context["recent_runs"] = list(
+            runs_visible_to(request.user).filter(kind="customers", requested_by=request.user)[:10]
+        )
+        return TemplateResponse(request, self.template_name, context, status=status)
 
     def get(self, request, *args, **kwargs):
         return self.render(request)
 
     def post(self, request, *args, **kwargs):
-        from steward.customers.importing import import_customers
+        from django.http import HttpResponseRedirect
 
-        upload = request.FILES.get("file")
+        from steward.imports.services import start_import
+
         action = request.POST.get("action", "check")
-        if upload is None:
-            return self.render(request, error=_("Choose the filled-in template."))
-        good_rows_only = action == "import_good"
-        if good_rows_only and request.POST.get("confirm") != "1":
-            return self.render(request, error=_("Tick the box to confirm importing only the good rows."))
         try:
-            report = import_customers(
-                request.user, upload, save=action in ("import", "import_good"), good_rows_only=good_rows_only
+            run = start_import(
+                request.user,
+                "customers",
+                request.FILES.get("file"),
+                mode=action,
+                confirmed=request.POST.get("confirm") == "1",
             )
         except DomainError as error:
-            return self.render(request, error=error.message)
-        if report.imported:
-            messages.success(request, _("%(n)s customers were imported.") % {"n": len(report.imported)})
-        return self.render(request, report=report, action=action)
+            return self.render(request, status=400, error=error.message)
+        return HttpResponseRedirect(run.get_absolute_url())
