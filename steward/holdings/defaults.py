@@ -48,6 +48,36 @@ PARAMETERS = [
         "T+1 data drop folder (one sub-folder per data date)",
         "holdings",
     ),
+    # docs/data-intake.md "Sources and the manifest": a day's figures are derived once every
+    # source listed here has delivered the entities listed for it.
+    ParameterSpec(
+        "holdings.intake_manifest",
+        "json",
+        '{"core": ["accounts"]}',
+        "T+1数据清单：各来源系统每日必须提供的文件",
+        "T+1 manifest: the files each source system must deliver for a day",
+        "holdings",
+    ),
+    ParameterSpec(
+        "holdings.intake_hold_shrink_ratio",
+        "decimal",
+        "0.5",
+        "账户快照骤减暂停比例（低于上一日行数的此比例即暂停待确认）",
+        "Hold an accounts snapshot for confirmation below this share of the source's previous day",
+        "holdings",
+        "0",
+        "1",
+    ),
+    ParameterSpec(
+        "holdings.intake_lease_minutes",
+        "int",
+        "30",
+        "数据加载租约（分钟）：超时未完成的加载视为失败",
+        "Intake lease (minutes): a load still running after it is recovered as failed",
+        "holdings",
+        "1",
+        "1440",
+    ),
 ]
 
 # (code, 中文, English, parent code)

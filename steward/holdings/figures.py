@@ -174,7 +174,11 @@ def derive_day(day: dt.date, *, now=None) -> dict:
         )
         new_customers = max(cursor.rowcount, 0)
         cursor.execute("DROP TABLE customers_without_figures")
-        tier_changes = _apply_latest(cursor, day) if is_latest else _apply_past(cursor, day)
+        if is_latest:
+            tier_changes = _apply_latest(cursor, day)
+        else:
+            _apply_past(cursor, day)
+            tier_changes = _recompute_tier_history(cursor, day)
         cursor.execute("DROP TABLE day_delta")
         reminders = raise_reminders(cursor, day, now)
         # Fresh statistics: every figure moved, and a first load of many customers leaves the
@@ -240,18 +244,95 @@ def _apply_past(cursor, day: dt.date) -> int:
     delta = {k: ("x.d_aum" if shared[k] else "0") for k in ("M", "Q", "Y")}
     contribution = "x.d_contribution" if shared["Y"] else "0"
     aum30 = "x.aum" if day == as_of - dt.timedelta(days=30) else "aum_30_days_ago"
+    # A customer first seen on this older day (no figures yet: as_of is NULL) joins the newest day
+    # as it would have in date order: with no balance there, zero AUM and the tier of zero.
+    zero_tier, zero_params = _tier_case("0")
     cursor.execute(
-        f"UPDATE {figures_t} SET aum_30_days_ago = {aum30}, "
+        f"UPDATE {figures_t} SET as_of = %s, aum_30_days_ago = {aum30}, "
+        f"tier = CASE WHEN {figures_t}.as_of IS NULL THEN {zero_tier} ELSE tier END, "
         f"aum_sum_month = aum_sum_month + {delta['M']}, aum_sum_quarter = aum_sum_quarter + {delta['Q']}, "
         f"aum_sum_year = aum_sum_year + {delta['Y']}, contribution_sum_year = contribution_sum_year + {contribution}, "
         f"avg_daily_assets_month = ROUND((aum_sum_month + {delta['M']}) * 1.0 / %s, 2), "
         f"avg_daily_assets_quarter = ROUND((aum_sum_quarter + {delta['Q']}) * 1.0 / %s, 2), "
         f"avg_daily_assets_year = ROUND((aum_sum_year + {delta['Y']}) * 1.0 / %s, 2), "
         f"contribution_ytd = ROUND(contribution_sum_year + {contribution}, 2) "
-        f"FROM day_delta x WHERE {figures_t}.customer_id = x.customer_id AND {figures_t}.as_of = %s",
-        [days["M"], days["Q"], days["Y"], as_of],
+        f"FROM day_delta x WHERE {figures_t}.customer_id = x.customer_id "
+        f"AND ({figures_t}.as_of = %s OR {figures_t}.as_of IS NULL)",
+        [as_of, *zero_params, days["M"], days["Q"], days["Y"], as_of],
     )
     return 0
+
+
+def _recompute_tier_history(cursor, day: dt.date) -> int:
+    """Tier history after a day older than the newest was (re)derived — a late, corrected or
+    out-of-order file: the changes on `day` and on the next derived day are worked out again from
+    the daily figures, and the following change takes the corrected tier as its "from". The history
+    is then what loading every day in date order gives. Set-based; the customers read are those
+    with figures on the two days or with a tier history up to them."""
+    tier_t, daily_t, figures_t = TierChange._meta.db_table, DailyFigures._meta.db_table, CustomerFigures._meta.db_table
+    cursor.execute(f"SELECT MIN(data_date) FROM {daily_t} WHERE data_date > %s", [day])
+    following = cursor.fetchone()[0]
+    if following is None:
+        return 0
+    if isinstance(following, str):
+        following = dt.date.fromisoformat(following)
+    for name in ("tier_seen", "tier_fix"):
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    # The tier before `day` is the last change before it ('' = never had figures).
+    cursor.execute(
+        f"CREATE TEMP TABLE tier_seen AS SELECT c.customer_id AS customer_id, "
+        f"COALESCE((SELECT t.new_tier FROM {tier_t} t WHERE t.customer_id = c.customer_id AND t.data_date < %s "
+        f"ORDER BY t.data_date DESC LIMIT 1), '') AS tier_before, "
+        f"(SELECT d.aum FROM {daily_t} d WHERE d.customer_id = c.customer_id AND d.data_date = %s) AS aum_day, "
+        f"(SELECT d.aum FROM {daily_t} d WHERE d.customer_id = c.customer_id AND d.data_date = %s) AS aum_next "
+        f"FROM (SELECT customer_id FROM {tier_t} WHERE data_date <= %s "
+        f"UNION SELECT customer_id FROM {daily_t} WHERE data_date = %s OR data_date = %s) c",
+        [day, day, following, following, day, following],
+    )
+    # A customer takes part in a day once it has had figures (no balance that day = zero AUM).
+    day_case, day_params = _tier_case("COALESCE(s.aum_day, 0)")
+    cursor.execute(
+        f"CREATE TEMP TABLE tier_fix AS SELECT s.customer_id AS customer_id, s.tier_before AS tier_before, "
+        f"CASE WHEN s.aum_day IS NOT NULL OR s.tier_before <> '' THEN {day_case} ELSE s.tier_before END AS tier_day, "
+        f"COALESCE(s.aum_day, 0) AS aum_day, s.aum_next AS aum_next FROM tier_seen s",
+        day_params,
+    )
+    cursor.execute("DROP TABLE tier_seen")
+    cursor.execute("CREATE UNIQUE INDEX tier_fix_customer ON tier_fix (customer_id)")
+    next_case, next_params = _tier_case("COALESCE(x.aum_next, 0)")
+    mine = "customer_id IN (SELECT customer_id FROM tier_fix)"
+    cursor.execute(f"DELETE FROM {tier_t} WHERE (data_date = %s OR data_date = %s) AND {mine}", [day, following])
+    cursor.execute(
+        f"INSERT INTO {tier_t} (customer_id, data_date, old_tier, new_tier, aum) "
+        f"SELECT customer_id, %s, tier_before, tier_day, aum_day FROM tier_fix WHERE tier_before <> tier_day",
+        [day],
+    )
+    changes = max(cursor.rowcount, 0)
+    next_tier = f"CASE WHEN x.aum_next IS NOT NULL OR x.tier_day <> '' THEN {next_case} ELSE x.tier_day END"
+    cursor.execute(
+        f"INSERT INTO {tier_t} (customer_id, data_date, old_tier, new_tier, aum) "
+        f"SELECT x.customer_id, %s, x.tier_day, {next_tier}, COALESCE(x.aum_next, 0) FROM tier_fix x "
+        f"WHERE x.tier_day <> {next_tier}",
+        [following, *next_params, *next_params],
+    )
+    # The change after the next day starts from the tier the next day now has.
+    cursor.execute(
+        f"UPDATE {tier_t} SET old_tier = COALESCE((SELECT n.new_tier FROM {tier_t} n "
+        f"WHERE n.customer_id = {tier_t}.customer_id AND n.data_date <= %s ORDER BY n.data_date DESC LIMIT 1), '') "
+        f"WHERE {mine} AND data_date = (SELECT MIN(l.data_date) FROM {tier_t} l "
+        f"WHERE l.customer_id = {tier_t}.customer_id AND l.data_date > %s)",
+        [following, following],
+    )
+    cursor.execute(f"DELETE FROM {tier_t} WHERE data_date > %s AND old_tier = new_tier AND {mine}", [following])
+    # The current tier when the next day is the newest.
+    cursor.execute(
+        f"UPDATE {figures_t} SET tier = COALESCE((SELECT n.new_tier FROM {tier_t} n "
+        f"WHERE n.customer_id = {figures_t}.customer_id AND n.data_date <= %s ORDER BY n.data_date DESC LIMIT 1), tier) "
+        f"WHERE as_of = %s AND {mine}",
+        [following, following],
+    )
+    cursor.execute("DROP TABLE tier_fix")
+    return changes
 
 
 def raise_reminders(cursor, day: dt.date, now) -> int:

@@ -122,6 +122,9 @@ class Account(TimeStampedModel):
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     expires_on = models.DateField(_("card expires on"), null=True, blank=True)
+    # The data date of the file whose master fields (holder, product, dates) were last applied:
+    # a re-delivered older day never moves them backwards (docs/data-intake.md).
+    data_date = models.DateField(_("master data as of"), null=True, blank=True, editable=False)
 
     objects = CustomerDataQuerySet.as_manager()
 
@@ -145,6 +148,9 @@ class DailyBalance(models.Model):
         Customer, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
     )
     data_date = models.DateField(_("data date"))
+    # The source system that delivered it: a day is the union of its sources, and a source's
+    # re-run replaces its own rows of the day only.
+    source = models.CharField(_("source"), max_length=30, default="core")
     balance = models.DecimalField(_("balance"), **MONEY)
 
     objects = CustomerDataQuerySet.as_manager()
@@ -169,6 +175,7 @@ class Transaction(models.Model):
         Customer, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
     )
     data_date = models.DateField(_("data date"))
+    source = models.CharField(_("source"), max_length=30, default="core")  # see DailyBalance.source
     booked_at = models.DateTimeField(_("booked at"))
     amount = models.DecimalField(_("amount"), **MONEY)
     direction = models.CharField(_("direction"), max_length=1, choices=Direction.choices)
@@ -181,7 +188,10 @@ class Transaction(models.Model):
         ordering = ["-booked_at"]
         verbose_name = _("transaction")
         verbose_name_plural = _("transactions")
-        constraints = [models.UniqueConstraint(fields=["data_date", "reference"], name="uniq_transaction_ref")]
+        # References are unique within a source system's day; two systems may use the same one.
+        constraints = [
+            models.UniqueConstraint(fields=["data_date", "source", "reference"], name="uniq_transaction_source_ref")
+        ]
         indexes = [models.Index(fields=["customer", "booked_at"])]
 
 
@@ -264,26 +274,42 @@ class Reminder(models.Model):
 
 
 class IntakeBatch(models.Model):
-    """One file of one day from one source: the unit a load is keyed, replaced and reported by."""
+    """One file of one day from one source: the unit a load is keyed, replaced and reported by.
+
+    `part` is empty for the day's delivery (a full snapshot of that source's entity: a re-run
+    replaces it); an intra-day API upload (DAT-07) is a part of its own, named at upload, whose
+    rows are added to the day and replace nothing else."""
 
     class Status(models.TextChoices):
         RUNNING = "running", _("Running")
         LOADED = "loaded", _("Loaded")
         REFUSED = "refused", _("Refused")
         FAILED = "failed", _("Failed")
+        # Checked but not applied: the snapshot shrank sharply against the source's previous day;
+        # an operator confirms it (services.confirm_held_day) or the source delivers again.
+        HELD = "held", _("Held for confirmation")
 
     source = models.CharField(_("source"), max_length=30)
     entity = models.CharField(_("entity"), max_length=30)
     data_date = models.DateField(_("data date"))
+    part = models.CharField(_("part"), max_length=40, blank=True, default="")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)
     file_name = models.CharField(_("file"), max_length=255, blank=True)
+    # Where the file was read from (the drop folder or the upload area): a held file is loaded
+    # from there once confirmed.
+    file_path = models.CharField(_("file path"), max_length=500, blank=True, editable=False)
     rows_read = models.PositiveIntegerField(_("rows read"), default=0)
     rows_loaded = models.PositiveIntegerField(_("rows loaded"), default=0)
     rows_rejected = models.PositiveIntegerField(_("rows rejected"), default=0)
+    # Why the file was refused, failed or held (shown on the intake page).
     error = models.TextField(_("error"), blank=True)
     runs = models.PositiveIntegerField(_("runs"), default=0)
     started_at = models.DateTimeField(_("started at"), null=True)
     finished_at = models.DateTimeField(_("finished at"), null=True)
+    # The last time a run of this file was applied (a later refused or held run keeps what it applied).
+    last_loaded_at = models.DateTimeField(_("last loaded at"), null=True, blank=True)
+    # "host:pid" of the process running it: a run whose process is gone is recovered at once.
+    runner = models.CharField(_("runner"), max_length=120, blank=True, editable=False)
     loaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -291,13 +317,43 @@ class IntakeBatch(models.Model):
     objects = BankWideQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-data_date", "source", "entity"]
+        ordering = ["-data_date", "source", "entity", "part"]
         verbose_name = _("intake batch")
         verbose_name_plural = _("intake batches")
-        constraints = [models.UniqueConstraint(fields=["source", "entity", "data_date"], name="uniq_intake_batch")]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "entity", "data_date", "part"], name="uniq_intake_batch_part")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.source}/{self.entity} {self.data_date}"
+        part = f" ({self.part})" if self.part else ""
+        return f"{self.source}/{self.entity} {self.data_date}{part}"
+
+
+class IntakeDay(models.Model):
+    """The state of a data date's derived figures: a day whose figures are not derived is never
+    reported as loaded, and the drop-folder job derives every day left pending (a crash, a kill)."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("Waiting for files")
+        PENDING = "pending", _("Figures to derive")
+        DERIVED = "derived", _("Figures derived")
+
+    data_date = models.DateField(_("data date"), unique=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    # What the day still waits for, e.g. "core: accounts (held)" (shown on the intake page).
+    waiting_for = models.CharField(_("waiting for"), max_length=500, blank=True)
+    derived_at = models.DateTimeField(_("figures derived at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = BankWideQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-data_date"]
+        verbose_name = _("intake day")
+        verbose_name_plural = _("intake days")
+
+    def __str__(self) -> str:
+        return f"{self.data_date} {self.state}"
 
 
 class IntakeRejectedRow(models.Model):
@@ -326,6 +382,8 @@ class IntakeFingerprint(models.Model):
     key = models.CharField(max_length=64)
     digest = models.CharField(max_length=32)
     stamp = models.DateTimeField()
+    # The data date of the file that row came from: an older day's row never overwrites it.
+    data_date = models.DateField(null=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["entity", "key"], name="uniq_intake_fingerprint")]

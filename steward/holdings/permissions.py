@@ -12,6 +12,9 @@ registry.add_permissions(
     Permission("holdings.reminder:view", _("View reminders raised from the daily data"), GROUP, kind="menu"),
     Permission("holdings.intake:view", _("View intake batches and rejected rows"), INTAKE, kind="menu", scoped=False),
     Permission("holdings.intake:upload", _("Upload daily intake files"), INTAKE, scoped=False),
+    Permission(
+        "holdings.intake:confirm", _("Confirm a held intake snapshot (one that shrank sharply)"), INTAKE, scoped=False
+    ),
 )
 registry.add_menu(
     MenuItem(

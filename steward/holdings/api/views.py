@@ -6,8 +6,13 @@ from rest_framework.response import Response
 
 from steward.core.api import ReadOnlyScopedViewSet
 from steward.holdings import services
-from steward.holdings.api.serializers import IntakeBatchSerializer, IntakeUploadSerializer
-from steward.holdings.models import IntakeBatch
+from steward.holdings.api.serializers import (
+    IntakeBatchSerializer,
+    IntakeRejectedRowSerializer,
+    IntakeUploadSerializer,
+)
+from steward.holdings.filters import IntakeBatchFilterSet, RejectedRowFilterSet
+from steward.holdings.models import IntakeBatch, IntakeRejectedRow
 
 
 class IntakeBatchViewSet(ReadOnlyScopedViewSet):
@@ -16,6 +21,7 @@ class IntakeBatchViewSet(ReadOnlyScopedViewSet):
     queryset = IntakeBatch.objects.all()
     serializer_class = IntakeBatchSerializer
     permission_base = "holdings.intake"
+    filterset_class = IntakeBatchFilterSet
     http_method_names = ["get", "post", "head", "options"]
 
     @extend_schema(request={"multipart/form-data": IntakeUploadSerializer}, responses=IntakeBatchSerializer(many=True))
@@ -30,10 +36,27 @@ class IntakeBatchViewSet(ReadOnlyScopedViewSet):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         result = services.upload_file(
-            request.user, entity=data["entity"], data_date=data["data_date"], upload=data["file"], source=data["source"]
+            request.user,
+            entity=data["entity"],
+            data_date=data["data_date"],
+            upload=data["file"],
+            source=data["source"],
+            replace=data["replace"],
         )
         refused = bool(result.refused)
         return Response(
             IntakeBatchSerializer(result.batches, many=True).data,
             status=status.HTTP_400_BAD_REQUEST if refused else status.HTTP_201_CREATED,
         )
+
+
+class IntakeRejectedRowViewSet(ReadOnlyScopedViewSet):
+    """Rows the intake quarantined: `?batch=<id>` (one file), `?data_date=`, `?entity=`, `?source=`,
+    `?q=` (words of the reason). Each gives the physical line, the reason and the masked raw row."""
+
+    queryset = IntakeRejectedRow.objects.all()
+    serializer_class = IntakeRejectedRowSerializer
+    permission_base = "holdings.intake"
+    filterset_class = RejectedRowFilterSet
+    select_related = ("batch",)
+    ordering_fields = ["line"]

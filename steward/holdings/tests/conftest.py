@@ -22,3 +22,20 @@ def write_csv(path, header, rows):
         writer = csv.writer(handle)
         writer.writerow(header)
         writer.writerows(rows)
+
+
+def set_parameter(key: str, value: str) -> None:
+    """Set a system parameter for a test (as an administrator would in the parameters page)."""
+    from django.core.cache import cache
+
+    from steward.basedata.models import SystemParameter
+    from steward.basedata.services import PARAMETERS_KEY
+
+    SystemParameter.objects.filter(key=key).update(value=value)
+    cache.delete(PARAMETERS_KEY)
+
+
+@pytest.fixture
+def no_shrink_hold(db):
+    """Tests that deliver a deliberately small accounts file: no hold for confirmation."""
+    set_parameter("holdings.intake_hold_shrink_ratio", "0")

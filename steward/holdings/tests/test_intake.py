@@ -105,7 +105,7 @@ def test_bad_rows_are_quarantined_while_good_rows_load(bank, tmp_path):
     assert c1.mobile_carrier != "" and c1.mobile_province != ""  # derived from the number
 
 
-def test_accounts_of_unknown_customers_are_quarantined_by_the_set_based_check(day_dir):
+def test_accounts_of_unknown_customers_are_quarantined_by_the_set_based_check(day_dir, no_shrink_hold):
     load_day(None, day_dir, DAY)
     write_csv(
         day_dir / "accounts.csv",
@@ -144,7 +144,7 @@ def test_the_command_loads_a_day_and_reports_a_refused_file(day_dir, capsys):
     assert Customer.objects.count() == 30
 
 
-def test_balances_drive_aum_and_the_figures_follow_the_latest_day(day_dir, tmp_path):
+def test_balances_drive_aum_and_the_figures_follow_the_latest_day(day_dir, tmp_path, no_shrink_hold):
     load_day(None, day_dir, DAY)
     customer = Customer.objects.order_by("-figures__aum").first()
     account = Account.objects.filter(customer=customer, product__is_liability=False).first()

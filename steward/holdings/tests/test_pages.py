@@ -88,7 +88,7 @@ def test_large_transactions_maturities_and_birthdays_become_reminders_once(day_d
     )
 
 
-def test_a_tier_change_is_recorded_once(day_dir, tmp_path):
+def test_a_tier_change_is_recorded_once(day_dir, tmp_path, no_shrink_hold):
     load_day(None, day_dir, DAY)
     customer = Customer.objects.order_by("-figures__aum").first()
     changes = TierChange.objects.filter(customer=customer).count()
