@@ -18,7 +18,11 @@ import dj_database_url
 
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = BENCH_DIR / "results"
-SQLITE_FILE = RESULTS_DIR / "bench.sqlite3"
+# BENCH_SQLITE_FILE moves it (a file whose name contains "bench"), so that two people running the
+# harness on one machine do not delete each other's database.
+SQLITE_FILE = Path(os.environ.get("BENCH_SQLITE_FILE") or RESULTS_DIR / "bench.sqlite3").resolve()
+if "bench" not in SQLITE_FILE.name:
+    raise SystemExit(f"bench: refusing SQLite file {SQLITE_FILE}; its name must contain 'bench'.")
 DEFAULT_PG_NAME = "steward_bench"
 
 
@@ -84,7 +88,9 @@ def _sqlite(configured: str) -> BenchDatabase:
         vendor="sqlite",
         url=f"sqlite:///{SQLITE_FILE}",
         name=str(SQLITE_FILE),
-        display=str(SQLITE_FILE.relative_to(BENCH_DIR.parent)),
+        display=str(
+            SQLITE_FILE.relative_to(BENCH_DIR.parent) if SQLITE_FILE.is_relative_to(BENCH_DIR.parent) else SQLITE_FILE
+        ),
         configured=configured,
     )
 

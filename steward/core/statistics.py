@@ -36,3 +36,13 @@ def refresh_statistics(*tables, using=None) -> None:
         if conn.vendor == "sqlite":
             # Lets SQLite's query planner use the new sqlite_stat1 rows at once.
             cursor.execute("PRAGMA optimize")
+    # The lists' cached row counts (steward.core.counting) describe the tables before the write.
+    from steward.core.counting import bump_data_generation
+
+    bump_data_generation()
+
+
+def refresh_all_statistics(using=None) -> None:
+    """ANALYZE every table: after seeding a demo or benchmark bank, which writes many tables at once."""
+    conn = connections[using or "default"]
+    refresh_statistics(*conn.introspection.table_names(include_views=False), using=using)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -24,27 +24,88 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
+from django_tables2.rows import BoundRows
 
 from steward.access.services import has_permission
+from steward.core.counting import ListCount, count_rows, exact_count
 from steward.core.errors import DomainError
 from steward.core.export import table_to_xlsx
 
 MAX_PAGE_SIZE = 200
 
 
+class CountedPage(Page):
+    def has_next(self) -> bool:
+        # Under an estimated count a page with fewer rows than a page is the real last one.
+        if self.paginator.count_is_estimate and len(self.object_list) < self.paginator.per_page:
+            return False
+        return super().has_next()
+
+
 class CountedPaginator(Paginator):
     """Counts the rows of `count_queryset`, the list's filtered queryset, rather than those of the
-    table's rows query, which may carry joins the count does not need (ObjectListView.table_queryset)."""
+    table's rows query, which may carry joins the count does not need (ObjectListView.table_queryset).
 
-    def __init__(self, object_list, per_page, *, count_queryset=None, **kwargs):
+    Above a few thousand rows the count is an estimate (steward.core.counting.count_rows), shown as
+    "about N". A page asked for past the estimated end, or found empty before it, makes the paginator
+    count exactly, so the real last page is always reachable and never shown empty."""
+
+    def __init__(self, object_list, per_page, *, count_queryset=None, page_rows=None, **kwargs):
         self.count_queryset = count_queryset
+        # (paginator, bottom, top) -> the records of rows bottom..top, or None to slice the table's
+        # rows query: a list may read a page through an index the rows query cannot be planned on.
+        self.page_rows = page_rows
         super().__init__(object_list, per_page, **kwargs)
 
     @cached_property
-    def count(self) -> int:
+    def list_count(self) -> ListCount:
         if self.count_queryset is None:
-            return super().count
-        return self.count_queryset.count()
+            return ListCount(super().count)
+        return count_rows(self.count_queryset)
+
+    @property
+    def count(self) -> int:
+        return self.list_count.value
+
+    @property
+    def count_is_estimate(self) -> bool:
+        return self.list_count.estimated
+
+    def count_exactly(self) -> None:
+        queryset = self.count_queryset if self.count_queryset is not None else self.object_list
+        self.__dict__["list_count"] = ListCount(exact_count(queryset))
+        self.__dict__.pop("num_pages", None)
+
+    def validate_number(self, number):
+        try:
+            return super().validate_number(number)
+        except EmptyPage:
+            if not self.count_is_estimate:
+                raise
+        self.count_exactly()
+        return super().validate_number(number)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if not self.count_is_estimate and top + self.orphans >= self.count:
+            top = self.count
+        records = self.page_rows(self, bottom, top) if self.page_rows is not None else None
+        if records is None:
+            rows = self.object_list[bottom:top]
+        else:
+            rows = BoundRows(data=records, table=self.object_list.table)
+        page = self._get_page(rows, number, self)
+        if self.count_is_estimate and number > 1:
+            page.object_list = list(page.object_list)
+            if not page.object_list:  # the estimate ran past the real end
+                self.count_exactly()
+                return self.page(min(number, self.num_pages))
+        return page
+
+    def _get_page(self, *args, **kwargs):
+        return CountedPage(*args, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -187,7 +248,11 @@ class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
         filterset, table = self.build(request)
         # Paged here, not by RequestConfig, which would take ?per_page= past MAX_PAGE_SIZE.
         page = request.GET.get(table.prefixed_page_field, 1)
-        options = {"paginator_class": CountedPaginator, "count_queryset": table.count_queryset}
+        options = {
+            "paginator_class": CountedPaginator,
+            "count_queryset": table.count_queryset,
+            "page_rows": self.page_rows(table),
+        }
         try:
             table.paginate(page=page, per_page=self.page_size(request), **options)
         except PageNotAnInteger:
@@ -195,6 +260,11 @@ class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
         except EmptyPage:
             table.page = table.paginator.page(table.paginator.num_pages)
         return filterset, table
+
+    def page_rows(self, table):
+        """None, or a callable (paginator, bottom, top) -> the page's records, for a list that reads
+        its pages in a way the table's rows query cannot express (see CustomerListView)."""
+        return None
 
     def list_url(self, request) -> str:
         """The URL this list answers on; sort and page links are built on it."""

@@ -3,11 +3,14 @@ import re
 import django_filters
 from django.db import connections
 from django.db.models import Q
+from django.db.models.lookups import Exact
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from steward.access.scope import path_range_q
 from steward.basedata.services import code_choices
+from steward.core.db_functions import MonthOf
 from steward.core.filters import StewardFilterSet
 from steward.customers.models import Customer
 from steward.org.models import Org
@@ -72,10 +75,15 @@ class CustomerFilterSet(StewardFilterSet):
     status = django_filters.ChoiceFilter(choices=Customer.Status.choices, label=_("status"))
     aum_min = django_filters.NumberFilter(field_name="figures__aum", lookup_expr="gte", label=_("AUM from"))
     aum_max = django_filters.NumberFilter(field_name="figures__aum", lookup_expr="lte", label=_("AUM to"))
+    # Customers to greet this month (CUS-03). Plain SQL on every database (MonthOf), never a Python
+    # function per row as birth_date__month is on SQLite.
+    birthday_month = django_filters.TypedChoiceFilter(
+        choices=list(MONTHS.items()), coerce=int, method="born_in_month", label=_("birthday month")
+    )
 
     class Meta:
         model = Customer
-        fields = ["q", "org", "gender", "risk_level", "tier", "status", "aum_min", "aum_max"]
+        fields = ["q", "org", "gender", "risk_level", "tier", "status", "aum_min", "aum_max", "birthday_month"]
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
@@ -87,6 +95,9 @@ class CustomerFilterSet(StewardFilterSet):
 
     def quick_search(self, queryset, name, value):
         return quick_search(queryset, value)
+
+    def born_in_month(self, queryset, name, value: int):
+        return queryset.filter(Exact(MonthOf("birth_date"), value))
 
     def in_org_subtree(self, queryset, name, value):
         return queryset.filter(org__in=Org.objects.filter(path_range_q("path", value.path)).values("pk"))

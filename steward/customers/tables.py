@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.db.models import F
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +54,15 @@ class CustomerTable(StewardTable):
             "status",
         )
         order_by = ("-aum",)
+
+    def order_aum(self, queryset, is_descending):
+        """AUM order with customers without figures last in both directions (SQLite and PostgreSQL
+        would otherwise disagree on where NULL goes), ties by customer id; as big lists read it down
+        the AUM index (steward.customers.listing)."""
+        aum = F("figures__aum")
+        if is_descending:
+            return queryset.order_by(aum.desc(nulls_last=True), "-pk"), True
+        return queryset.order_by(aum.asc(nulls_last=True), "pk"), True
 
     def render_age(self, value):
         return age_on(value, self.today) if value else "—"

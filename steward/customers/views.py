@@ -23,7 +23,6 @@ from steward.core.views import (
 )
 from steward.customers import services
 from steward.customers.filters import CustomerFilterSet
-from steward.customers.listing import aum_ordered_page
 from steward.customers.forms import (
     AllocationRequestForm,
     AssignForm,
@@ -33,6 +32,7 @@ from steward.customers.forms import (
     RelationForm,
     TransferRequestForm,
 )
+from steward.customers.listing import aum_ordered_page
 from steward.customers.models import (
     CoManager,
     CorporateParty,

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.lookups import Exact, In
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from steward.core.db_functions import MonthOf
 from steward.core.errors import DomainError
 
 MAX_DEPTH = 5
@@ -305,16 +307,25 @@ def _last_contact(spec, operator, value, today, index) -> Q:
     if operator == "never":
         return Q(last_contact_at__isnull=True)
     day = _date(spec, value, index)
+    # Compared with the start of a local day, not through ``__date``: that casts every row's time to
+    # a date, by a Python function per row on SQLite, and keeps an index from being used.
     if operator == "before":
-        return Q(last_contact_at__date__lt=day)
-    return Q(last_contact_at__date__gt=day)
+        return Q(last_contact_at__lt=_start_of_local_day(day))
+    return Q(last_contact_at__gte=_start_of_local_day(day + dt.timedelta(days=1)))
+
+
+def _start_of_local_day(day: dt.date) -> dt.datetime:
+    from django.utils import timezone
+
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def _birthday_month(spec, operator, value, today, index) -> Q:
     months = [_int(spec, v, index) for v in _list(spec, value, index)]
     if any(m < 1 or m > 12 for m in months):
         _fail(index, spec.key, _("a month is a number from 1 to 12."))
-    return Q(birth_date__month__in=months)
+    # Plain SQL on every database (steward.core.db_functions.MonthOf), never a Python call per row.
+    return Q(Exact(MonthOf("birth_date"), months[0])) if len(months) == 1 else Q(In(MonthOf("birth_date"), months))
 
 
 def _holds(spec, operator, value, today, index) -> Q:
