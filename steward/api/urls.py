@@ -7,7 +7,7 @@ from steward.approvals.api.views import ApplicationViewSet
 from steward.audit.api.views import AuditEntryViewSet
 from steward.basedata.api.views import CodeTableViewSet, SystemParameterViewSet
 from steward.customers.api.views import CustomerViewSet
-from steward.holdings.api.views import IntakeBatchViewSet
+from steward.holdings.api.views import IntakeBatchViewSet, IntakeRejectedRowViewSet
 from steward.jobs.api.views import JobRunViewSet, JobViewSet
 from steward.notices.api.views import MyNoticeViewSet, NoticeViewSet
 from steward.org.api.views import EmployeeViewSet, OrgViewSet
@@ -39,6 +39,7 @@ router.register("notices", NoticeViewSet)
 router.register("my-notices", MyNoticeViewSet, basename="my-notice")
 router.register("customers", CustomerViewSet)
 router.register("intake-batches", IntakeBatchViewSet)
+router.register("intake-rejected-rows", IntakeRejectedRowViewSet)
 router.register("segments", SegmentViewSet)
 router.register("tag-categories", TagCategoryViewSet)
 router.register("tags", TagViewSet)

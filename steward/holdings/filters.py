@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from steward.access.scope import path_range_q
 from steward.core.filters import StewardFilterSet
-from steward.holdings.models import IntakeBatch, Product, ProductCategory, Reminder, Transaction
+from steward.holdings.models import IntakeBatch, IntakeRejectedRow, Product, ProductCategory, Reminder, Transaction
 
 
 class ProductFilterSet(StewardFilterSet):
@@ -41,9 +41,27 @@ class ReminderFilterSet(StewardFilterSet):
 
 
 class IntakeBatchFilterSet(StewardFilterSet):
+    search_fields = ("file_name__icontains", "entity__istartswith", "source__istartswith")
     status = django_filters.ChoiceFilter(choices=IntakeBatch.Status.choices, label=_("status"))
     data_date = django_filters.DateFilter(label=_("data date"))
 
     class Meta:
         model = IntakeBatch
-        fields = ["status", "data_date"]
+        fields = ["q", "status", "data_date"]
+
+
+class RejectedRowFilterSet(StewardFilterSet):
+    """Rejected rows by file (the batch), day, entity, source, or words of the reason."""
+
+    search_fields = ("reason__icontains",)
+    batch = django_filters.ModelChoiceFilter(
+        queryset=IntakeBatch.objects.filter(rows_rejected__gt=0).order_by("-data_date", "source", "entity"),
+        label=_("file"),
+    )
+    data_date = django_filters.DateFilter(field_name="batch__data_date", label=_("data date"))
+    entity = django_filters.CharFilter(field_name="batch__entity", label=_("entity"))
+    source = django_filters.CharFilter(field_name="batch__source", label=_("source"))
+
+    class Meta:
+        model = IntakeRejectedRow
+        fields = ["q", "batch", "data_date", "entity", "source"]

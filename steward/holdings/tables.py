@@ -1,10 +1,12 @@
 import django_tables2 as tables
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from steward.core.tables import CodeLabelColumn, LocalDateTimeColumn, StewardTable
 from steward.holdings.models import Account, IntakeBatch, IntakeRejectedRow, Product, Reminder, Transaction
+from steward.holdings.reasons import shown_reason
 
 
 class ProductTable(StewardTable):
@@ -50,6 +52,7 @@ class ReminderTable(StewardTable):
 
 class IntakeBatchTable(StewardTable):
     entity = tables.Column(verbose_name=_("entity"))
+    error = tables.Column(verbose_name=_("reason"), orderable=False, default="")
     finished_at = LocalDateTimeColumn(verbose_name=_("finished at"))
 
     class Meta(StewardTable.Meta):
@@ -63,10 +66,12 @@ class IntakeBatchTable(StewardTable):
             "rows_read",
             "rows_loaded",
             "rows_rejected",
+            "error",
             "runs",
             "finished_at",
         )
         order_by = ("-data_date",)
+        row_attrs = {"data-status": lambda record: record.status}
 
     def render_entity(self, value, record):
         return format_html('<a href="{}">{}</a>', reverse("holdings:batch_detail", args=[record.pk]), value)
@@ -74,9 +79,54 @@ class IntakeBatchTable(StewardTable):
     def value_entity(self, value, record):
         return value
 
+    def render_rows_rejected(self, value, record):
+        if not value:
+            return "0"
+        url = reverse("holdings:batch_detail", args=[record.pk])
+        return format_html('<a href="{}" class="text-danger">{}</a>', url, intcomma(value))
+
+    def render_error(self, value, record):
+        # Refused, failed or held: why, in the reader's language (stored as source text).
+        return format_html('<span class="text-danger small">{}</span>', shown_reason(value))
+
+    def value_error(self, value, record):
+        return shown_reason(value)
+
 
 class RejectedRowTable(StewardTable):
+    """A file's quarantined rows: the physical line of the file, why, and the row as it came
+    (personal data masked when it was stored)."""
+
+    line = tables.Column(verbose_name=_("line"))
+    raw = tables.Column(verbose_name=_("raw row (masked)"), orderable=False)
+
     class Meta(StewardTable.Meta):
         model = IntakeRejectedRow
         fields = ("line", "reason", "raw")
         order_by = ("line",)
+
+    def render_line(self, value):
+        return format_html('<span data-testid="rejected-line">{}</span>', value)
+
+    def value_line(self, value):
+        return value
+
+    def render_raw(self, value):
+        return format_html('<code class="small text-wrap text-break">{}</code>', value)
+
+
+class AllRejectedRowTable(RejectedRowTable):
+    """Rejected rows across files: each names its file (source, entity, data date)."""
+
+    batch = tables.Column(verbose_name=_("file"), order_by=("batch__data_date", "batch__entity"))
+
+    class Meta(RejectedRowTable.Meta):
+        fields = ("batch", "line", "reason", "raw")
+        sequence = ("batch", "line", "reason", "raw")
+        order_by = ("-batch__data_date", "batch__entity", "line")
+
+    def render_batch(self, value, record):
+        return format_html('<a href="{}">{}</a>', reverse("holdings:batch_detail", args=[record.batch_id]), value)
+
+    def value_batch(self, value, record):
+        return str(value)

@@ -1,11 +1,19 @@
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from steward.access.services import has_permission
 from steward.core.views import ObjectListView
 from steward.customers.models import Customer
-from steward.holdings.filters import IntakeBatchFilterSet, ProductFilterSet, ReminderFilterSet, TransactionFilterSet
+from steward.holdings.filters import (
+    IntakeBatchFilterSet,
+    ProductFilterSet,
+    RejectedRowFilterSet,
+    ReminderFilterSet,
+    TransactionFilterSet,
+)
 from steward.holdings.models import (
     Account,
     DailyBalance,
@@ -15,8 +23,11 @@ from steward.holdings.models import (
     Reminder,
     Transaction,
 )
+from steward.holdings.progress import read_progress
+from steward.holdings.reasons import shown_reason
 from steward.holdings.tables import (
     AccountTable,
+    AllRejectedRowTable,
     IntakeBatchTable,
     ProductTable,
     RejectedRowTable,
@@ -48,18 +59,74 @@ class ReminderListView(ObjectListView):
         return super().get_queryset().filter(owner=self.request.user, is_done=False)
 
 
+INTAKE_VIEW = "holdings.intake:view"
+DROP_FOLDER_JOB = "holdings.load_drop_folder"
+# Statuses that need an operator's eye: the file did not apply (or waits for a confirmation).
+NEEDS_ATTENTION = ("refused", "failed", "held")
+ATTENTION_SHOWN = 10
+
+
+def intake_status(request) -> dict:
+    """What the top of the Data intake page shows (DAT-01, issue 12 point 4): loads running now with
+    their rows done / total, the drop-folder job's run, and the latest files that did not apply with
+    their reason. Polled by htmx every 2 s while something runs."""
+    from steward.jobs.models import Job, JobRun
+    from steward.jobs.services import recover_stopped_runs_for_display
+
+    batches = IntakeBatch.objects.visible_to(request.user, INTAKE_VIEW)
+    running = list(batches.filter(status=IntakeBatch.Status.RUNNING).order_by("data_date", "source", "entity"))
+    progress = read_progress((batch.source, batch.entity, batch.data_date) for batch in running)
+    for batch in running:
+        batch.progress = progress.get((batch.source, batch.entity, batch.data_date))
+    attention = list(batches.filter(status__in=NEEDS_ATTENTION).order_by("-finished_at", "-pk")[:ATTENTION_SHOWN])
+    for batch in attention:
+        batch.reason = shown_reason(batch.error)
+    job = Job.objects.filter(key=DROP_FOLDER_JOB).first()
+    job_run = None
+    if job is not None:
+        recover_stopped_runs_for_display(job)
+        job.refresh_from_db(fields=["locked_until", "locked_by_run"])
+        running_id = job.running_run_id()
+        job_run = JobRun.objects.filter(pk=running_id).first() if running_id else None
+    can_see_runs = has_permission(request.user, "jobs.job:view")
+    return {
+        "running_batches": running,
+        "attention_batches": attention,
+        "drop_job": job,
+        "drop_job_run": job_run if can_see_runs else None,
+        "can_run_drop_job": job is not None and has_permission(request.user, "jobs.job:run"),
+        "polling": bool(running or job_run),
+    }
+
+
 class IntakeBatchListView(ObjectListView):
+    """The Data intake page: loads running now (with progress), files refused, failed or held with
+    their reason, and every batch (one file of one day from one source)."""
+
     model = IntakeBatch
-    permission = "holdings.intake:view"
+    permission = INTAKE_VIEW
     table_class = IntakeBatchTable
     filterset_class = IntakeBatchFilterSet
+    template_name = "holdings/intake.html"
     title = _("Data intake")
+
+    def get(self, request, *args, **kwargs):
+        if request.htmx and request.GET.get("panel") == "status":
+            return TemplateResponse(request, "holdings/_intake_status.html", intake_status(request))
+        return super().get(request, *args, **kwargs)
+
+    def extra_context(self, request):
+        return intake_status(request)
 
 
 class RejectedRowListView(ObjectListView):
+    """One file: its outcome and reason, and its rejected rows (line, reason, masked raw row)."""
+
     model = IntakeRejectedRow
-    permission = "holdings.intake:view"
+    permission = INTAKE_VIEW
     table_class = RejectedRowTable
+    template_name = "holdings/batch_detail.html"
+    default_page_size = 50
 
     def get_queryset(self):
         self.batch = get_object_or_404(
@@ -67,8 +134,27 @@ class RejectedRowListView(ObjectListView):
         )
         return IntakeRejectedRow.objects.visible_to(self.request.user, self.permission).filter(batch=self.batch)
 
+    def table_key(self):
+        return "holdings.batch_rejected_rows"
+
     def extra_context(self, request):
-        return {"title": _("Rejected rows of %(batch)s") % {"batch": self.batch}, "batch": self.batch}
+        return {
+            "title": _("%(batch)s — rejected rows") % {"batch": self.batch},
+            "batch": self.batch,
+            "reason": shown_reason(self.batch.error),
+        }
+
+
+class AllRejectedRowListView(ObjectListView):
+    """Every rejected row of every file, filterable by file, day, entity, source and reason."""
+
+    model = IntakeRejectedRow
+    permission = INTAKE_VIEW
+    table_class = AllRejectedRowTable
+    filterset_class = RejectedRowFilterSet
+    select_related = ("batch",)
+    title = _("Rejected rows")
+    default_page_size = 50
 
 
 class CustomerPartMixin:
