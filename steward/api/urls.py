@@ -6,7 +6,7 @@ from steward.access.api.views import ApiTokenViewSet, RoleAssignmentViewSet, Rol
 from steward.approvals.api.views import ApplicationViewSet
 from steward.audit.api.views import AuditEntryViewSet
 from steward.basedata.api.views import CodeTableViewSet, SystemParameterViewSet
-from steward.customers.api.views import CustomerViewSet
+from steward.customers.api.views import CustomerViewSet, OwnershipConflictViewSet
 from steward.holdings.api.views import IntakeBatchViewSet, IntakeRejectedRowViewSet
 from steward.jobs.api.views import JobRunViewSet, JobViewSet
 from steward.notices.api.views import MyNoticeViewSet, NoticeViewSet
@@ -38,6 +38,7 @@ router.register("job-runs", JobRunViewSet)
 router.register("notices", NoticeViewSet)
 router.register("my-notices", MyNoticeViewSet, basename="my-notice")
 router.register("customers", CustomerViewSet)
+router.register("ownership-conflicts", OwnershipConflictViewSet)
 router.register("intake-batches", IntakeBatchViewSet)
 router.register("intake-rejected-rows", IntakeRejectedRowViewSet)
 router.register("segments", SegmentViewSet)

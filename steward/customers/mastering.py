@@ -214,7 +214,9 @@ def resolve_conflict(actor, conflict: OwnershipConflict, decision: str, *, now=N
 
     require_permission(actor, RESOLVE)
     conflict = (
-        OwnershipConflict.objects.select_for_update().select_related("customer", "file_owner").get(pk=conflict.pk)
+        OwnershipConflict.objects.select_for_update(of=("self",))
+        .select_related("customer", "file_owner")
+        .get(pk=conflict.pk)
     )
     require_visible(actor, RESOLVE, conflict.customer)
     if conflict.status != OwnershipConflict.Status.OPEN:

@@ -118,3 +118,74 @@ class CoManagerListSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="user.pk")
     employee_no = serializers.CharField(source="user.employee_no")
     name = serializers.CharField(source="user.name")
+
+
+class MergeSerializer(serializers.Serializer):
+    """A merge of duplicates into one survivor (CUS-12), named by customer numbers (or ids)."""
+
+    survivor = serializers.CharField(help_text="Customer number of the customer that remains")
+    duplicates = serializers.ListField(
+        child=serializers.CharField(),
+        allow_empty=False,
+        max_length=50,
+        help_text="Customer numbers of the duplicates merged into the survivor",
+    )
+
+
+class MergeKindSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    moved = serializers.IntegerField()
+    dropped = serializers.IntegerField()
+    reason = serializers.CharField()
+
+
+class MergePlanSerializer(serializers.Serializer):
+    survivor = serializers.CharField()
+    duplicates = serializers.ListField(child=serializers.CharField())
+    kinds = MergeKindSerializer(many=True)
+
+
+class CandidateMemberSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    cif = serializers.CharField()
+    name = serializers.CharField()
+    org = serializers.CharField(source="org.name")
+    owner = serializers.CharField(source="owner.name", default=None, allow_null=True)
+
+
+class CandidateGroupSerializer(serializers.Serializer):
+    match = serializers.CharField()
+    members = CandidateMemberSerializer(many=True)
+
+
+class OwnershipConflictSerializer(serializers.ModelSerializer):
+    cif = serializers.CharField(source="customer.cif", read_only=True)
+    steward_owner = serializers.CharField(source="steward_owner.employee_no", default=None, read_only=True)
+    file_owner = serializers.CharField(source="file_owner.employee_no", default=None, read_only=True)
+
+    class Meta:
+        from steward.customers.models import OwnershipConflict
+
+        model = OwnershipConflict
+        fields = [
+            "id",
+            "customer",
+            "cif",
+            "steward_owner",
+            "file_owner",
+            "source",
+            "data_date",
+            "intake_batch_id",
+            "status",
+            "detected_at",
+            "resolved_at",
+        ]
+        read_only_fields = fields
+
+
+class ResolveConflictSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(
+        choices=[("keep", "keep Steward's owner"), ("take", "take the file's owner")],
+        help_text="keep: Steward's owner stays; take: the file's owner becomes the owner (with history)",
+    )

@@ -5,20 +5,25 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from steward.approvals.services import submit
-from steward.core.api import ScopedModelViewSet
+from steward.core.api import ReadOnlyScopedViewSet, ScopedModelViewSet
 from steward.core.errors import DomainError
-from steward.customers import services
+from steward.customers import mastering, merging, services
 from steward.customers.api.serializers import (
     AssignSerializer,
+    CandidateGroupSerializer,
     CoManagerListSerializer,
     CoManagerSerializer,
     ConfidentialSerializer,
     CustomerNoteSerializer,
     CustomerSerializer,
+    MergePlanSerializer,
+    MergeSerializer,
+    OwnershipConflictSerializer,
+    ResolveConflictSerializer,
     TransferRequestSerializer,
 )
 from steward.customers.filters import CustomerFilterSet
-from steward.customers.models import Customer
+from steward.customers.models import Customer, OwnershipConflict
 from steward.org.models import Employee
 
 READ_ONLY_ON_UPDATE = ("cif", "org", "owner")
@@ -125,3 +130,69 @@ class CustomerViewSet(ScopedModelViewSet):
         change(request.user, customer, serializer.validated_data["user"])
         rows = customer.co_managers.select_related("user").order_by("user__employee_no")
         return Response(CoManagerListSerializer(rows, many=True).data)
+
+    # ------------------------------------------------------------ merging duplicates (CUS-12)
+
+    def _merge_request(self, request):
+        from steward.customers.merge_views import resolve_merge
+
+        serializer = MergeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        return resolve_merge(request.user, data["survivor"], [n.strip() for n in data["duplicates"] if n.strip()])
+
+    @extend_schema(request=MergeSerializer, responses=MergePlanSerializer)
+    @action(detail=False, methods=["post"], url_path="merge/preview", required_permission=merging.MERGE)
+    def merge_preview(self, request):
+        """What merging the duplicates into the survivor would move and drop (with the reasons); changes nothing."""
+        survivor, duplicates = self._merge_request(request)
+        return Response(merging.merge_preview(request.user, duplicates, survivor).as_dict())
+
+    @extend_schema(request=MergeSerializer, responses=MergePlanSerializer)
+    @action(detail=False, methods=["post"], url_path="merge", required_permission=merging.MERGE)
+    def merge(self, request):
+        """Merge the duplicates into the survivor (one transaction); answers what moved and what was dropped."""
+        survivor, duplicates = self._merge_request(request)
+        return Response(merging.merge_customers(request.user, duplicates, survivor).as_dict())
+
+    @extend_schema(responses=CandidateGroupSerializer(many=True))
+    @action(detail=False, methods=["get"], url_path="duplicate-candidates", required_permission=merging.MERGE)
+    def duplicate_candidates(self, request):
+        """Groups of customers in the caller's scope that look like one person: ?match=id_number
+        (same ID number) or name_birth_mobile; paged by ?page= (20 groups a page)."""
+        match = request.query_params.get("match", merging.MATCH_ID_NUMBER)
+        if match not in merging.MATCHES:
+            raise DomainError(_("Unknown kind of match."), field="match")
+        page = merging.candidate_page(request.user, match, request.query_params.get("page", 1))
+        return Response(
+            {
+                "count": page.paginator.count,
+                "page": page.number,
+                "pages": page.paginator.num_pages,
+                "results": CandidateGroupSerializer(page.groups, many=True).data,
+            }
+        )
+
+
+class OwnershipConflictViewSet(ReadOnlyScopedViewSet):
+    """Ownership conflicts with the core-banking file (CUS-09) of the customers in the caller's
+    scope; POST …/{id}/resolve/ {"decision": "keep" | "take"} settles one."""
+
+    queryset = OwnershipConflict.objects.all()
+    serializer_class = OwnershipConflictSerializer
+    http_method_names = ["get", "post", "head", "options"]
+    filterset_fields = ["status", "data_date"]
+
+    def required_permission_for(self, request):
+        return mastering.RESOLVE
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("customer", "steward_owner", "file_owner")
+
+    @extend_schema(request=ResolveConflictSerializer, responses=OwnershipConflictSerializer)
+    @action(detail=True, methods=["post"], required_permission=mastering.RESOLVE)
+    def resolve(self, request, pk=None):
+        serializer = ResolveConflictSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        conflict = mastering.resolve_conflict(request.user, self.get_object(), serializer.validated_data["decision"])
+        return Response(OwnershipConflictSerializer(conflict).data)
