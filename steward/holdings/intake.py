@@ -1575,7 +1575,13 @@ def load_day(
             refresh_statistics(*STATISTICS_TABLES)
             if progress:
                 progress("figures", 0, 1)
-            figures, result.waiting_for = derive_ready_day(data_date, now=now, actor=actor)
+            try:
+                figures, result.waiting_for = derive_ready_day(data_date, now=now, actor=actor)
+            except Exception as exc:  # the day stays pending: the drop-folder job derives it again
+                logger.exception("figures of %s failed", data_date)
+                figures, result.waiting_for = None, _("the figures failed (%(error)s); they are derived again") % {
+                    "error": type(exc).__name__
+                }
             result.figures = figures or {}
             if progress:
                 progress("figures", 1, 1)
