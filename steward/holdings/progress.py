@@ -62,8 +62,10 @@ class LoadProgress:
             self.then(entity, done, total)
 
 
-def job_run_progress(job_run) -> Callable[[str, int, int], None]:
-    """Forward a file's rows done / total to a job run (its page and its heartbeat)."""
+def job_run_progress(job_run) -> Callable[[str, int, int], None] | None:
+    """Forward a file's rows done / total to a job run (its page and its heartbeat); None without one."""
+    if job_run is None:
+        return None
 
     def forward(entity: str, done: int, total: int) -> None:
         if entity != FIGURES:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("intake/", views.IntakeBatchListView.as_view(), name="batch_list"),
     path("intake/<int:pk>/", views.RejectedRowListView.as_view(), name="batch_detail"),
     path("intake/rejected/", views.AllRejectedRowListView.as_view(), name="rejected_rows"),
+    path("intake/confirm/", views.ConfirmHeldDayView.as_view(), name="confirm_held_day"),
     path("customer/<int:pk>/accounts/", views.CustomerAccountsView.as_view(), name="customer_accounts"),
     path("customer/<int:pk>/transactions/", views.CustomerTransactionsView.as_view(), name="customer_transactions"),
 ]

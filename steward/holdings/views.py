@@ -1,12 +1,20 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.db import DatabaseError, transaction
 from django.db.models import OuterRef, Subquery
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 
 from steward.access.services import has_permission
-from steward.core.views import ObjectListView
+from steward.core.errors import DomainError
+from steward.core.views import ObjectListView, PermissionRequiredMixin
 from steward.customers.models import Customer
+from steward.holdings import services
 from steward.holdings.filters import (
     IntakeBatchFilterSet,
     ProductFilterSet,
@@ -14,6 +22,7 @@ from steward.holdings.filters import (
     ReminderFilterSet,
     TransactionFilterSet,
 )
+from steward.holdings.intake import recover_dead_runs
 from steward.holdings.models import (
     Account,
     DailyBalance,
@@ -60,6 +69,7 @@ class ReminderListView(ObjectListView):
 
 
 INTAKE_VIEW = "holdings.intake:view"
+CONFIRM = "holdings.intake:confirm"
 DROP_FOLDER_JOB = "holdings.load_drop_folder"
 # Statuses that need an operator's eye: the file did not apply (or waits for a confirmation).
 NEEDS_ATTENTION = ("refused", "failed", "held")
@@ -73,6 +83,11 @@ def intake_status(request) -> dict:
     from steward.jobs.models import Job, JobRun
     from steward.jobs.services import recover_stopped_runs_for_display
 
+    try:  # a load whose process died reads failed, not running (a busy SQLite: the next look)
+        with transaction.atomic():
+            recover_dead_runs()
+    except DatabaseError:
+        pass
     batches = IntakeBatch.objects.visible_to(request.user, INTAKE_VIEW)
     running = list(batches.filter(status=IntakeBatch.Status.RUNNING).order_by("data_date", "source", "entity"))
     progress = read_progress((batch.source, batch.entity, batch.data_date) for batch in running)
@@ -81,6 +96,11 @@ def intake_status(request) -> dict:
     attention = list(batches.filter(status__in=NEEDS_ATTENTION).order_by("-finished_at", "-pk")[:ATTENTION_SHOWN])
     for batch in attention:
         batch.reason = shown_reason(batch.error)
+    # Held snapshots wait for an operator, a day and source at a time (services.confirm_held_day).
+    held_days = sorted(
+        {(b.source, b.data_date) for b in batches.filter(status=IntakeBatch.Status.HELD, part="")},
+        key=lambda key: (key[1], key[0]),
+    )
     job = Job.objects.filter(key=DROP_FOLDER_JOB).first()
     job_run = None
     if job is not None:
@@ -95,6 +115,8 @@ def intake_status(request) -> dict:
         "drop_job": job,
         "drop_job_run": job_run if can_see_runs else None,
         "can_run_drop_job": job is not None and has_permission(request.user, "jobs.job:run"),
+        "held_days": held_days,
+        "can_confirm": has_permission(request.user, CONFIRM),
         "polling": bool(running or job_run),
     }
 
@@ -117,6 +139,32 @@ class IntakeBatchListView(ObjectListView):
 
     def extra_context(self, request):
         return intake_status(request)
+
+
+class ConfirmHeldDayView(PermissionRequiredMixin, View):
+    """POST: apply the held snapshots of one source and data date (an operator checked the shrink)."""
+
+    permission = CONFIRM
+
+    def post(self, request):
+        source = request.POST.get("source", "")
+        try:
+            data_date = dt.date.fromisoformat(request.POST.get("data_date", ""))
+        except ValueError:
+            messages.error(request, _("Give the data date as YYYY-MM-DD."))
+            return HttpResponseRedirect(reverse("holdings:batch_list"))
+        try:
+            result = services.confirm_held_day(request.user, source=source, data_date=data_date)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            loaded = sum(1 for batch in result.batches if batch.status == IntakeBatch.Status.LOADED)
+            messages.success(
+                request,
+                _("%(source)s %(date)s: %(count)s held file(s) applied.")
+                % {"source": source, "date": data_date.isoformat(), "count": loaded},
+            )
+        return HttpResponseRedirect(reverse("holdings:batch_list"))
 
 
 class RejectedRowListView(ObjectListView):

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
-from steward.holdings.intake import LAYOUTS, load_day, load_file
+from steward.holdings.intake import LAYOUTS, load_day, load_file, this_runner
 from steward.holdings.models import Account, IntakeBatch
 from steward.holdings.progress import LoadProgress, read_progress
 from steward.holdings.reasons import english_reason, shown_reason, stored_reason
@@ -127,7 +127,13 @@ def test_a_running_load_shows_rows_done_of_total_and_the_page_polls_only_its_sta
     """Issue 12 point 4: while a file loads (its transaction open, so the batch shows as running),
     the page shows the rows done / total and percent the load reported, and refreshes that part."""
     running = IntakeBatch.objects.create(
-        source="card", entity="accounts", data_date=DAY, status=IntakeBatch.Status.RUNNING, file_name="accounts.csv"
+        source="card",
+        entity="accounts",
+        data_date=DAY,
+        status=IntakeBatch.Status.RUNNING,
+        file_name="accounts.csv",
+        runner=this_runner(),  # this process: alive
+        started_at=timezone.now(),
     )
     LoadProgress("card", DAY)("accounts", 150_000, 600_000)
 
@@ -207,3 +213,29 @@ def test_the_rejected_rows_api_is_read_only(operator_api, day_dir):
     assert operator_api.delete(f"/api/v1/intake-rejected-rows/{row.pk}/").status_code == 405
     assert operator_api.post("/api/v1/intake-rejected-rows/", {"line": 1}).status_code == 405
     assert operator_api.get(f"/api/v1/intake-rejected-rows/{row.pk}/").json()["line"] == 3
+
+
+def test_a_held_day_shows_a_confirm_button_only_to_those_who_may_confirm_and_confirming_applies_it(
+    day_dir, operator_client, operator
+):
+    """Issue 12 point 4: a snapshot held for its sharp shrink waits on the intake page; the Confirm
+    button shows only with holdings.intake:confirm, and pressing it applies the held file."""
+    load_day(None, day_dir, DAY)
+    IntakeBatch.objects.filter(source="core", entity="accounts", data_date=DAY).update(
+        status=IntakeBatch.Status.HELD, file_path=str(day_dir / "accounts.csv"), error="held for its shrink"
+    )
+
+    page = operator_client.get(INTAKE_PAGE).content.decode()
+    assert 'data-testid="held-day"' in page and 'data-testid="confirm-held"' not in page
+    refused = operator_client.post("/holdings/intake/confirm/", {"source": "core", "data_date": DAY.isoformat()})
+    assert refused.status_code == 403
+
+    grant(operator, "holdings.intake:confirm", scope="all")
+    page = operator_client.get(INTAKE_PAGE).content.decode()
+    assert 'data-testid="confirm-held"' in page
+    response = operator_client.post("/holdings/intake/confirm/", {"source": "core", "data_date": DAY.isoformat()})
+    assert response.status_code == 302
+    batch = IntakeBatch.objects.get(source="core", entity="accounts", data_date=DAY, part="")
+    assert batch.status == IntakeBatch.Status.LOADED
+    bad = operator_client.post("/holdings/intake/confirm/", {"source": "core", "data_date": "31/03"}, follow=True)
+    assert bad.status_code == 200 and "YYYY-MM-DD" in bad.content.decode()
