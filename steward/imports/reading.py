@@ -113,12 +113,15 @@ def _csv_rows(handle) -> Iterator[tuple[int, list[str]]]:
         encoding = "utf-8-sig"
     except UnicodeDecodeError:
         encoding = "gb18030"
-    reader = csv.reader(io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline=""))
+    wrapper = io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")
+    reader = csv.reader(wrapper)
     try:
         for values in reader:
             yield reader.line_num, values  # the physical line (a quoted field may span lines)
     except csv.Error as error:
         raise DomainError(_("The CSV file cannot be read: %(error)s") % {"error": error}, field="file") from error
+    finally:
+        wrapper.detach()  # the upload stays open for whoever opened it
 
 
 def rows(handle, file_name: str, columns, required=None) -> Iterator[tuple[int, dict]]:

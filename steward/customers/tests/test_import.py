@@ -16,6 +16,11 @@ from steward.testing import grant
 IMPORT = "customers.customer:import"
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
 @pytest.fixture
 def importer(book):
     grant(book.bank.north_manager, IMPORT, scope="subtree")
@@ -64,14 +69,25 @@ def test_a_file_with_errors_is_reported_row_by_row_and_nothing_is_saved(book, im
     assert not Customer.objects.filter(cif__startswith="N").exists()
 
 
-def test_good_rows_only_on_explicit_confirmation(book, importer, client):
+def test_good_rows_only_on_explicit_confirmation(book, importer, client, django_capture_on_commit_callbacks):
+    """CUS-13: "Import the good rows" needs the box ticked; then the good rows are imported in the
+    background and the run's page lists the rejected rows."""
     client.force_login(importer)
     upload = workbook(book, GOOD + BAD)
     refused = client.post("/customers/import/", {"file": upload, "action": "import_good"})
-    assert refused.context["error"] and not Customer.objects.filter(cif__startswith="N").exists()
+    assert refused.status_code == 400 and "Tick the box" in refused.context["error"]
+    assert not Customer.objects.filter(cif__startswith="N").exists()
     upload.seek(0)
-    page = client.post("/customers/import/", {"file": upload, "action": "import_good", "confirm": "1"})
-    assert len(page.context["report"].errors) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post("/customers/import/", {"file": upload, "action": "import_good", "confirm": "1"})
+    assert page.status_code == 302
+    run_page = client.get(page["Location"])
+    assert [(e.line, e.column) for e in run_page.context["rejections"]] == [
+        (4, "customer number"),
+        (5, "name"),
+        (6, "org code"),
+    ]
+    assert "2 customers were imported." in run_page.content.decode()
     assert set(Customer.objects.filter(cif__startswith="N").values_list("cif", flat=True)) == {"N001", "N002"}
 
 
