@@ -42,6 +42,7 @@ from pathlib import Path
 from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from steward.audit.context import acting_as
 from steward.audit.services import log_bulk, log_event
@@ -52,6 +53,7 @@ from steward.customers.identity import mobile_place
 from steward.customers.models import Customer, CustomerAlias
 from steward.holdings.currencies import ISO_4217
 from steward.holdings.models import IntakeBatch, IntakeFingerprint, IntakeRejectedRow, Product, ProductCategory
+from steward.holdings.reasons import english_reason, stored_reason
 from steward.privacy import crypto
 from steward.privacy.masking import mask
 
@@ -1282,10 +1284,13 @@ def recover_dead_runs(now=None) -> list[IntakeBatch]:
     for batch in IntakeBatch.objects.filter(status=IntakeBatch.Status.RUNNING):
         if run_is_dead(batch, now):
             batch.status = IntakeBatch.Status.FAILED
-            batch.error = _(
-                "The load stopped without finishing (its process ended or its lease of %(minutes)s minutes "
-                "expired); nothing of this run was applied. Load the file again."
-            ) % {"minutes": parameter("holdings.intake_lease_minutes")}
+            batch.error = stored_reason(
+                gettext_noop(
+                    "The load stopped without finishing (its process ended or its lease of %(minutes)s minutes "
+                    "expired); nothing of this run was applied. Load the file again."
+                ),
+                minutes=parameter("holdings.intake_lease_minutes"),
+            )
             batch.finished_at = now
             batch.save(update_fields=["status", "error", "finished_at"])
             log_event("holdings.intake_recovered", batch, message=f"runner {batch.runner}")
@@ -1444,20 +1449,21 @@ def load_file(
         with _open_text(path) as handle:
             header = [h.strip() for h in next(csv.reader(handle), [])]
     except (OSError, csv.Error) as exc:
-        header, batch.error = None, _("The file cannot be read: %(error)s") % {"error": exc}
+        header, batch.error = None, stored_reason(gettext_noop("The file cannot be read: %(error)s"), error=exc)
     expected = LAYOUTS[entity]
     accepted = header == expected or header in EARLIER_LAYOUTS.get(entity, [])
     if header is not None and not accepted:
-        batch.error = _("Wrong header in %(file)s: expected %(expected)s, found %(found)s. Nothing was loaded.") % {
-            "file": path.name,
-            "expected": ",".join(expected),
-            "found": _printable(",".join(header))[:500],
-        }
+        batch.error = stored_reason(
+            gettext_noop("Wrong header in %(file)s: expected %(expected)s, found %(found)s. Nothing was loaded."),
+            file=path.name,
+            expected=",".join(expected),
+            found=_printable(",".join(header))[:500],
+        )
     if header is None or not accepted:
         batch.status = IntakeBatch.Status.REFUSED
         batch.finished_at = timezone.now()
         batch.save()
-        log_event("holdings.intake_refused", batch, message=batch.error[:500])
+        log_event("holdings.intake_refused", batch, message=english_reason(batch.error)[:500])
         return batch
     newest = _newest_applied(source, entity)
     scope = LoadScope(
@@ -1495,22 +1501,29 @@ def load_file(
         batch.status = IntakeBatch.Status.HELD
         batch.rows_loaded = held.rows
         batch.finished_at = timezone.now()
-        batch.error = _(
-            "Held for confirmation: %(rows)s rows against %(reference)s in the previous snapshot of %(source)s "
-            "(below %(share)s%%). Nothing of it was applied; confirm it to load it, or deliver the file again."
-        ) % {"rows": held.rows, "reference": held.reference, "source": source, "share": int(scope.shrink_ratio * 100)}
+        batch.error = stored_reason(
+            gettext_noop(
+                "Held for confirmation: %(rows)s rows against %(reference)s in the previous snapshot of %(source)s "
+                "(below %(share)s%%). Nothing of it was applied; confirm it to load it, or deliver the file again."
+            ),
+            rows=held.rows,
+            reference=held.reference,
+            source=source,
+            share=int(scope.shrink_ratio * 100),
+        )
         batch.save()
-        log_event("holdings.intake_held", batch, message=batch.error[:500])
+        log_event("holdings.intake_held", batch, message=english_reason(batch.error)[:500])
     except Exception as exc:
         # Whatever stopped the load (a database error, a bug), the batch never stays "running".
         logger.exception("intake load of %s failed", batch)
         batch.status = IntakeBatch.Status.FAILED
         batch.finished_at = timezone.now()
-        batch.error = _("The load failed and nothing of this run was applied: %(error)s") % {
-            "error": f"{type(exc).__name__}: {_printable(str(exc))}"[:400]
-        }
+        batch.error = stored_reason(
+            gettext_noop("The load failed and nothing of this run was applied: %(error)s"),
+            error=f"{type(exc).__name__}: {_printable(str(exc))}"[:400],
+        )
         batch.save()
-        log_event("holdings.intake_failed", batch, message=batch.error[:500])
+        log_event("holdings.intake_failed", batch, message=english_reason(batch.error)[:500])
     finally:
         _scope.reset(token)
     if progress:

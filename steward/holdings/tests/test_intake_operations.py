@@ -239,3 +239,22 @@ def test_a_held_day_shows_a_confirm_button_only_to_those_who_may_confirm_and_con
     assert batch.status == IntakeBatch.Status.LOADED
     bad = operator_client.post("/holdings/intake/confirm/", {"source": "core", "data_date": "31/03"}, follow=True)
     assert bad.status_code == 200 and "YYYY-MM-DD" in bad.content.decode()
+
+
+def test_a_reason_written_by_a_chinese_worker_reads_in_english_for_an_english_reader_and_back(
+    day_dir, operator_client, settings
+):
+    """Issue 12: the worker's language does not decide the reader's: a file refused while the load
+    ran in Chinese reads in English for an English reader, and in Chinese for a Chinese one."""
+    refuse_transactions_header(day_dir)
+    with translation.override("zh-hans"):
+        load_day(None, day_dir, DAY)
+    batch = IntakeBatch.objects.get(entity="transactions", data_date=DAY)
+
+    operator_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = operator_client.get(f"/holdings/intake/{batch.pk}/").content.decode()
+    operator_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    chinese = operator_client.get(f"/holdings/intake/{batch.pk}/").content.decode()
+
+    assert "Wrong header in transactions.csv" in english and "表头有误" not in english
+    assert "transactions.csv 的表头有误" in chinese

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from steward.core.errors import DomainError
 from steward.holdings.intake import load_day
 from steward.holdings.progress import LoadProgress
+from steward.holdings.reasons import shown_reason
 
 
 class Progress:
@@ -65,7 +66,7 @@ class Command(BaseCommand):
                 f"{batch.entity:<13} {batch.status:<8} read {batch.rows_read:,}, loaded {batch.rows_loaded:,}, "
                 f"rejected {batch.rows_rejected:,}"
             )
-            self.stdout.write(line if batch.status == "loaded" else f"{line}\n  {batch.error}")
+            self.stdout.write(line if batch.status == "loaded" else f"{line}\n  {shown_reason(batch.error)}")
         self.stdout.write(f"figures       {result.figures}")
         if result.refused:
             raise CommandError(f"{len(result.refused)} file(s) refused; see the messages above.")
