@@ -11,11 +11,9 @@ See docs/customers.md ("Importing customers").
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-from dataclasses import dataclass, field
-
 import re
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -49,28 +47,6 @@ COLUMNS = (
 )
 
 
-@dataclass
-class RowError:
-    row: int  # the spreadsheet's row number (the header is row 1)
-    column: str
-    reason: str
-
-
-@dataclass
-class ImportReport:
-    rows: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    imported: list[int] = field(default_factory=list)  # customer ids
-
-    @property
-    def bad_rows(self) -> int:
-        return len({e.row for e in self.errors})
-
-    @property
-    def clean(self) -> bool:
-        return not self.errors
-
-
 def template_workbook() -> bytes:
     """The downloadable .xlsx template: one header row, the ID number and numbers kept as text."""
     from openpyxl import Workbook
@@ -85,8 +61,6 @@ def template_workbook() -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
-
-
 
 
 def _label(name: str) -> str:
@@ -105,7 +79,9 @@ class _State:
         self.now = timezone.now()
         self.today = timezone.localdate()
         self.orgs = dict(Org.objects.values_list("code", "pk"))
-        self.employees = {no: (pk, active) for no, pk, active in Employee.objects.values_list("employee_no", "pk", "is_active")}
+        self.employees = {
+            no: (pk, active) for no, pk, active in Employee.objects.values_list("employee_no", "pk", "is_active")
+        }
         self.reachable_orgs = set(Org.objects.visible_to(actor, services.ADD).values_list("pk", flat=True))
         if getattr(actor, "org_id", None):
             self.reachable_orgs.add(actor.org_id)
@@ -218,7 +194,8 @@ class CustomerImporter(Importer):
             if len(cif) > Customer._meta.get_field("cif").max_length:
                 raise RowRejected(
                     _label("cif"),
-                    _("A customer number has at most %(n)s characters.") % {"n": Customer._meta.get_field("cif").max_length},
+                    _("A customer number has at most %(n)s characters.")
+                    % {"n": Customer._meta.get_field("cif").max_length},
                 )
             if org not in state.reachable_orgs:
                 raise RowRejected(_label("org"), _("The org is outside your data scope."))
@@ -235,7 +212,9 @@ class CustomerImporter(Importer):
             try:
                 name = clean_name(data.get("name", ""), max_length=Customer._meta.get_field("name").max_length)
             except ValidationError as error:
-                message = _("Enter the customer's name.") if error.code == "no_visible_characters" else error.messages[0]
+                message = (
+                    _("Enter the customer's name.") if error.code == "no_visible_characters" else error.messages[0]
+                )
                 raise RowRejected(_label("name"), message) from None
             codes = {}
             for field, allowed in state.codes.items():
@@ -368,7 +347,8 @@ class CustomerImporter(Importer):
         if row.index in state.file_indexes:
             return RowRejected(
                 column,
-                _("The ID number appears already on line %(line)s of this file.") % {"line": state.file_indexes[row.index]},
+                _("The ID number appears already on line %(line)s of this file.")
+                % {"line": state.file_indexes[row.index]},
             )
         pk = existing.get(row.index)
         if pk is None:
@@ -500,7 +480,9 @@ def import_customers(actor, upload, *, save: bool, good_rows_only: bool = False)
     from steward.imports import services
     from steward.imports.models import ImportRun
 
-    mode = ImportRun.Mode.CHECK if not save else (ImportRun.Mode.IMPORT_GOOD if good_rows_only else ImportRun.Mode.IMPORT)
+    mode = (
+        ImportRun.Mode.CHECK if not save else (ImportRun.Mode.IMPORT_GOOD if good_rows_only else ImportRun.Mode.IMPORT)
+    )
     run = services.start_import(actor, CustomerImporter.kind, upload, mode=mode, confirmed=True)
     services.execute_import(run.pk)
     run.refresh_from_db()

@@ -85,7 +85,9 @@ def _xlsx_rows(handle) -> Iterator[tuple[int, tuple]]:
         packed = sum(i.compress_size for i in archive.infolist())
         unpacked = sum(i.file_size for i in archive.infolist())
         if packed and unpacked > MAX_UNPACK_RATIO * max(packed, 1_048_576):
-            raise DomainError(_("This Excel file unpacks to an unreasonable size; it cannot be imported."), field="file")
+            raise DomainError(
+                _("This Excel file unpacks to an unreasonable size; it cannot be imported."), field="file"
+            )
         handle.seek(0)
         workbook = load_workbook(handle, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]

@@ -203,7 +203,9 @@ def execute_import(run_id: int) -> ImportRun | None:
             _progress(run, status=ImportRun.Status.FAILED, error=str(error.message))
         except Exception:
             logger.exception("Import run %s failed", run.pk)
-            _progress(run, status=ImportRun.Status.FAILED, error=_("The import failed unexpectedly; nothing more was saved."))
+            _progress(
+                run, status=ImportRun.Status.FAILED, error=_("The import failed unexpectedly; nothing more was saved.")
+            )
         _progress(run, finished_at=timezone.now(), phase=ImportRun.Phase.DONE)
         log_event(
             "imports.finished",
@@ -239,7 +241,9 @@ def _check_and_write(run, importer, state, cursor, stage) -> None:
         batch: list[tuple[int, dict]] = []
         for line, data in source:
             if data is None:
-                _reject(run, [Rejection(line, "", _("The line holds bytes that are not text (not UTF-8 or GB 18030)."))])
+                _reject(
+                    run, [Rejection(line, "", _("The line holds bytes that are not text (not UTF-8 or GB 18030)."))]
+                )
                 _progress(run, rows_rejected=run.rows_rejected + 1, rows_checked=run.rows_checked + 1)
                 continue
             batch.append((line, data))
@@ -323,8 +327,11 @@ REPORT_HEADER = (("line", "line"), ("column", "column"), ("reason", "reason"))
 
 
 def _report_rows(run: ImportRun):
-    yield from ImportRejection.objects.filter(run=run).order_by("line", "pk").values_list("line", "column", "reason").iterator(
-        chunk_size=2000
+    yield from (
+        ImportRejection.objects.filter(run=run)
+        .order_by("line", "pk")
+        .values_list("line", "column", "reason")
+        .iterator(chunk_size=2000)
     )
 
 

@@ -6,60 +6,135 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0002_employee_id_number_employee_id_number_index_and_more'),
+        ("org", "0002_employee_id_number_employee_id_number_index_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportRun',
+            name="ImportRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(db_index=True, max_length=40, verbose_name='kind')),
-                ('mode', models.CharField(choices=[('check', 'Check only'), ('import', 'Import when every row is clean'), ('import_good', 'Import the good rows')], default='check', max_length=12, verbose_name='mode')),
-                ('status', models.CharField(choices=[('queued', 'Waiting'), ('running', 'Running'), ('succeeded', 'Finished'), ('refused', 'Nothing imported: rows with errors'), ('failed', 'Failed')], default='queued', max_length=10, verbose_name='status')),
-                ('phase', models.CharField(blank=True, choices=[('', 'Waiting'), ('checking', 'Checking the rows'), ('saving', 'Saving'), ('done', 'Done')], default='', max_length=10, verbose_name='phase')),
-                ('upload', models.FileField(blank=True, max_length=300, upload_to='imports/%Y/%m/%d/', verbose_name='file')),
-                ('file_name', models.CharField(max_length=255, verbose_name='file name')),
-                ('file_size', models.BigIntegerField(default=0, verbose_name='file size (bytes)')),
-                ('language', models.CharField(blank=True, max_length=10, verbose_name='language')),
-                ('rows_total', models.PositiveIntegerField(blank=True, null=True, verbose_name='rows')),
-                ('rows_checked', models.PositiveIntegerField(default=0, verbose_name='rows checked')),
-                ('rows_good', models.PositiveIntegerField(default=0, verbose_name='good rows')),
-                ('rows_rejected', models.PositiveIntegerField(default=0, verbose_name='rows with errors')),
-                ('rows_written', models.PositiveIntegerField(default=0, verbose_name='rows imported')),
-                ('error', models.TextField(blank=True, verbose_name='error')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('checked_run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='imports', to='imports.importrun', verbose_name='imported from the check')),
-                ('org', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.org', verbose_name='org')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(db_index=True, max_length=40, verbose_name="kind")),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("check", "Check only"),
+                            ("import", "Import when every row is clean"),
+                            ("import_good", "Import the good rows"),
+                        ],
+                        default="check",
+                        max_length=12,
+                        verbose_name="mode",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting"),
+                            ("running", "Running"),
+                            ("succeeded", "Finished"),
+                            ("refused", "Nothing imported: rows with errors"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "phase",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Waiting"),
+                            ("checking", "Checking the rows"),
+                            ("saving", "Saving"),
+                            ("done", "Done"),
+                        ],
+                        default="",
+                        max_length=10,
+                        verbose_name="phase",
+                    ),
+                ),
+                (
+                    "upload",
+                    models.FileField(blank=True, max_length=300, upload_to="imports/%Y/%m/%d/", verbose_name="file"),
+                ),
+                ("file_name", models.CharField(max_length=255, verbose_name="file name")),
+                ("file_size", models.BigIntegerField(default=0, verbose_name="file size (bytes)")),
+                ("language", models.CharField(blank=True, max_length=10, verbose_name="language")),
+                ("rows_total", models.PositiveIntegerField(blank=True, null=True, verbose_name="rows")),
+                ("rows_checked", models.PositiveIntegerField(default=0, verbose_name="rows checked")),
+                ("rows_good", models.PositiveIntegerField(default=0, verbose_name="good rows")),
+                ("rows_rejected", models.PositiveIntegerField(default=0, verbose_name="rows with errors")),
+                ("rows_written", models.PositiveIntegerField(default=0, verbose_name="rows imported")),
+                ("error", models.TextField(blank=True, verbose_name="error")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="started at")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="finished at")),
+                (
+                    "checked_run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="imports",
+                        to="imports.importrun",
+                        verbose_name="imported from the check",
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="org.org",
+                        verbose_name="org",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'import run',
-                'verbose_name_plural': 'import runs',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "import run",
+                "verbose_name_plural": "import runs",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ImportRejection',
+            name="ImportRejection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('line', models.PositiveIntegerField(verbose_name='line')),
-                ('column', models.CharField(blank=True, max_length=100, verbose_name='column')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rejections', to='imports.importrun')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("line", models.PositiveIntegerField(verbose_name="line")),
+                ("column", models.CharField(blank=True, max_length=100, verbose_name="column")),
+                ("reason", models.TextField(verbose_name="reason")),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="rejections", to="imports.importrun"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rejected row',
-                'verbose_name_plural': 'rejected rows',
-                'ordering': ['run', 'line', 'pk'],
-                'indexes': [models.Index(fields=['run', 'line'], name='import_rejection_line')],
+                "verbose_name": "rejected row",
+                "verbose_name_plural": "rejected rows",
+                "ordering": ["run", "line", "pk"],
+                "indexes": [models.Index(fields=["run", "line"], name="import_rejection_line")],
             },
         ),
     ]

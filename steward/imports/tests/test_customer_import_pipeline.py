@@ -110,7 +110,9 @@ def test_a_file_above_the_old_5000_row_cap_imports_in_the_background(
     customer = imported.get(cif="P000001")
     assert customer.id_number == id_number(1) and customer.birth_date and customer.gender in ("M", "F")
     assert customer.mobile_city and customer.owner == book.bank.north_rm and customer.org == book.bank.north_team
-    audited = [pk for ids in AuditEntry.objects.filter(action="customers.imported").values_list("ids", flat=True) for pk in ids]
+    audited = [
+        pk for ids in AuditEntry.objects.filter(action="customers.imported").values_list("ids", flat=True) for pk in ids
+    ]
     assert sorted(audited) == sorted(imported.values_list("pk", flat=True))
     page = importer_client.get(run.get_absolute_url())
     assert "6,000 customers were imported." in page.content.decode()
@@ -139,7 +141,10 @@ def test_rejected_rows_are_downloadable_with_line_column_and_reason(
     assert lines == [["line", "column", "reason"], *expected]
     report = importer_client.get(f"/imports/{run.pk}/rejected.xlsx")
     sheet = load_workbook(io.BytesIO(report.content)).active
-    assert [[str(v) for v in row] for row in sheet.iter_rows(values_only=True)] == [["line", "column", "reason"], *expected]
+    assert [[str(v) for v in row] for row in sheet.iter_rows(values_only=True)] == [
+        ["line", "column", "reason"],
+        *expected,
+    ]
     page = importer_client.get(run.get_absolute_url()).content.decode()
     assert "rejected.xlsx" in page and "appears already on line 2" in page
 
@@ -231,7 +236,9 @@ def test_scope_rows_outside_the_importers_scope_are_rejected(book, importer_clie
     rows = rows_for(book, 3)
     rows[0]["org"] = book.bank.south_team.code
     rows[1]["owner"] = book.bank.south_rm.employee_no
-    post(importer_client, xlsx(book, rows), action="import_good", confirm="1", capture=django_capture_on_commit_callbacks)
+    post(
+        importer_client, xlsx(book, rows), action="import_good", confirm="1", capture=django_capture_on_commit_callbacks
+    )
     run = ImportRun.objects.get()
     reasons = {r.line: (r.column, r.reason) for r in run.rejections.all()}
     assert reasons[2] == ("org code", "The org is outside your data scope.")
@@ -239,7 +246,9 @@ def test_scope_rows_outside_the_importers_scope_are_rejected(book, importer_clie
     assert list(Customer.objects.filter(cif__startswith="P").values_list("cif", flat=True)) == ["P000002"]
 
 
-def test_a_run_is_seen_only_inside_the_data_scope(book, importer, importer_client, client, django_capture_on_commit_callbacks):
+def test_a_run_is_seen_only_inside_the_data_scope(
+    book, importer, importer_client, client, django_capture_on_commit_callbacks
+):
     """CUS-13 / PLT-04: another branch's manager (same permission, other subtree) and an RM without the
     permission get a 404 / 403 for the run and its report."""
     post(importer_client, xlsx(book, rows_for(book, 1)), action="check", capture=django_capture_on_commit_callbacks)
@@ -302,7 +311,9 @@ def test_other_users_can_write_while_an_import_runs_on_sqlite(book, importer, se
     settings.STEWARD_IMPORT_BATCH_ROWS = 300
     # A file database, like production (the test database lives in memory, shared between threads).
     path = tmp_path / "concurrent.sqlite3"
-    source = connection.connection if connection.connection else (connection.ensure_connection() or connection.connection)
+    source = (
+        connection.connection if connection.connection else (connection.ensure_connection() or connection.connection)
+    )
     import sqlite3
 
     target = sqlite3.connect(path)
