@@ -88,8 +88,7 @@ def import_customers(ctx):
     from steward.org.models import Employee, Org
 
     count = int(os.environ.get("BENCH_IMPORT_CUSTOMERS", "20000"))
-    admin = Employee.objects.filter(is_superuser=True).order_by("pk").first()
-    ctx.check(admin is not None, "no superuser in the bench bank")
+    admin = Employee.objects.get(employee_no="admin")  # the demo bank's administrator (scope: all)
     teams = list(Org.objects.filter(kind=Org.Kind.TEAM).order_by("code").values_list("pk", "code"))
     owners = {}
     for employee_no, org_id in (
