@@ -44,15 +44,14 @@ def core_banking_overrides_owner() -> bool:
 # ---------------------------------------------------------------- the intake's side (set-based)
 
 
-def _current_customers_batch(data_date: dt.date):
+def _current_customers_batch(data_date: dt.date, source: str = ""):
     """The customers batch of `data_date` being loaded (saved as running before the load starts)."""
     from steward.holdings.models import IntakeBatch
 
-    return (
-        IntakeBatch.objects.filter(entity="customers", data_date=data_date, status=IntakeBatch.Status.RUNNING)
-        .order_by("-started_at", "-pk")
-        .first()
-    )
+    batches = IntakeBatch.objects.filter(entity="customers", data_date=data_date, status=IntakeBatch.Status.RUNNING)
+    if source:
+        batches = batches.filter(source=source)
+    return batches.order_by("-started_at", "-pk").first()
 
 
 def skip_aliased_rows(cursor, stage: str, data_date: dt.date) -> int:
@@ -75,7 +74,9 @@ def skip_aliased_rows(cursor, stage: str, data_date: dt.date) -> int:
     return skipped
 
 
-def master_owners(cursor, stage: str, data_date: dt.date, now, *, source: str = "", batch=None) -> dict:
+def master_owners(
+    cursor, stage: str, data_date: dt.date, now, *, source: str = "", batch=None, applicable: str = ""
+) -> dict:
     """Make the stage's `owner_id` column say what the customers' owners must be after the upsert.
 
     `stage` holds one row per file row (`cif`, `owner_id`: the file's owner, NULL when empty).
@@ -87,12 +88,14 @@ def master_owners(cursor, stage: str, data_date: dt.date, now, *, source: str = 
       file's owner is taken and the customer counts as no longer decided in Steward;
     * every owner the file changes is written to the ownership history (kind "intake") and audited.
 
-    New customers take the file's owner. Returns counts: conflicts, changed."""
+    New customers take the file's owner. `applicable` (SQL over the stage, alias s) narrows the
+    rows the load will apply (e.g. not older than what is stored): only those raise conflicts and
+    history. Returns counts: conflicts, changed."""
     customer_t = Customer._meta.db_table
     conflict_t = OwnershipConflict._meta.db_table
     change_t = OwnershipChange._meta.db_table
     if batch is None:
-        batch = _current_customers_batch(data_date)
+        batch = _current_customers_batch(data_date, source)
     source = source or (batch.source if batch is not None else "")
     batch_id = batch.pk if batch is not None else None
     cursor.execute(f"DROP TABLE IF EXISTS {stage}_owner")
@@ -102,7 +105,7 @@ def master_owners(cursor, stage: str, data_date: dt.date, now, *, source: str = 
         f"SELECT t.id AS customer_id, s.cif AS cif, t.owner_id AS current_owner_id, s.owner_id AS file_owner_id, "
         f"CASE WHEN t.owner_decided_at IS NULL THEN 0 ELSE 1 END AS decided "
         f"FROM {stage} s JOIN {customer_t} t ON t.cif = s.cif "
-        f"WHERE s.owner_id IS NOT NULL AND s.owner_id <> COALESCE(t.owner_id, -1)"
+        f"WHERE s.owner_id IS NOT NULL AND s.owner_id <> COALESCE(t.owner_id, -1) AND ({applicable or '1 = 1'})"
     )
     # An empty owner column leaves the owner as it is.
     cursor.execute(

@@ -832,12 +832,14 @@ def _customers(cursor, path, data_date, now, progress, total, columns) -> tuple[
         ("owner_id", "int"),
     ]
     _stage(cursor, "stage_customers", cols, parsed.rows)
+    # Master data never moves backwards in data date; what the file changes is audited (by field).
+    not_older = _customers_not_older(_scope.get())
     # Steward masters merges and the owners it decided (CUS-09, CUS-12): rows of merged customer
     # numbers are skipped, and the owner column is applied only as steward/customers/mastering.py says.
     mastering.skip_aliased_rows(cursor, "stage_customers", data_date)
-    mastering.master_owners(cursor, "stage_customers", data_date, now)
-    # Master data never moves backwards in data date; what the file changes is audited (by field).
-    not_older = _customers_not_older(_scope.get())
+    mastering.master_owners(
+        cursor, "stage_customers", data_date, now, source=_scope.get().source, applicable=not_older
+    )
     _audit_master_changes(cursor, Customer, "stage_customers", "t.cif = s.cif", CUSTOMER_AUDITED, not_older)
     # The ciphertext differs on every run: keep the stored one while the value (its index) is unchanged.
     keep_cipher = "CASE WHEN t.id_number_index = excluded.id_number_index THEN t.id_number ELSE excluded.id_number END"

@@ -220,3 +220,14 @@ def test_a_customers_file_alone_cannot_reactivate_a_merged_customer(book, superv
     assert batch.status == "loaded" and batch.rows_rejected == 0
     k2 = Customer.objects.get(cif="K2")
     assert k2.status == Customer.Status.MERGED and k2.owner == book.bank.north_rm
+
+
+def test_an_older_days_file_raises_no_conflict_and_writes_no_history(book, supervisor, tmp_path):
+    """CUS-09: a re-delivered older day does not apply its owners, so it neither raises conflicts
+    nor writes ownership history for them."""
+    load_day(None, _day(tmp_path, DAY2, [_customer("K1", 1, "NRM"), _customer("K2", 2, "NRM")]), DAY2)
+    services.assign_owner(supervisor, [Customer.objects.get(cif="K1")], book.bank.north_rm2)
+    load_day(None, _day(tmp_path, DAY1, [_customer("K1", 1, "SRM"), _customer("K2", 2, "SRM")]), DAY1)
+    assert _owner("K1") == book.bank.north_rm2 and _owner("K2") == book.bank.north_rm
+    assert not OwnershipConflict.objects.exists()
+    assert not OwnershipChange.objects.filter(kind=OwnershipChange.Kind.INTAKE).exists()
