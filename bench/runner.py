@@ -17,6 +17,10 @@ def build_bank(size, seed: int) -> BankFacts:
 
     start = time.perf_counter()
     logins = build_bank(size.bank_size(), seed=seed, password=DEMO_PASSWORD)
+    # As a real installation after seeding: planner statistics for the tables just filled.
+    from steward.core.statistics import refresh_all_statistics
+
+    refresh_all_statistics()
     elapsed = time.perf_counter() - start
     return BankFacts(
         size=size,

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from steward.core.statistics import refresh_all_statistics
 from steward.org.demo import DEMO_PASSWORD, BankSize, build_bank
 from steward.org.models import Org
 
@@ -22,6 +23,8 @@ class Command(BaseCommand):
             size = BankSize(options["branches"], options["sub_branches"], options["teams"], options["rms"])
             logins = build_bank(size, seed=options["seed"])
             self.seed_apps()
+            # Fresh planner statistics for every table just filled (SQLite never gathers them itself).
+            refresh_all_statistics()
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo bank built: {Org.objects.count()} orgs, "
