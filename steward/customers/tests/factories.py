@@ -3,6 +3,7 @@
 import datetime as dt
 
 import factory
+from django.utils import timezone
 
 from steward.customers.identity import check_digit, parse_resident_id
 from steward.customers.models import Customer, CustomerFigures
@@ -60,3 +61,25 @@ class CustomerFactory(factory.django.DjangoModelFactory):
             CustomerFigures.objects.filter(customer=customer).update(**figures)
             customer.figures.refresh_from_db()
         return customer
+
+
+class CustomerAliasFactory(factory.django.DjangoModelFactory):
+    """A merged customer's number pointing at its survivor (give customer= and merged_customer=)."""
+
+    class Meta:
+        model = "customers.CustomerAlias"
+
+    cif = factory.LazyAttribute(lambda o: o.merged_customer.cif)
+    created_at = factory.LazyFunction(timezone.now)
+
+
+class OwnershipConflictFactory(factory.django.DjangoModelFactory):
+    """An open ownership conflict (give customer= and file_owner=; the Steward owner is the customer's)."""
+
+    class Meta:
+        model = "customers.OwnershipConflict"
+
+    steward_owner = factory.LazyAttribute(lambda o: o.customer.owner)
+    source = "core"
+    data_date = factory.LazyFunction(timezone.localdate)
+    detected_at = factory.LazyFunction(timezone.now)

@@ -231,3 +231,29 @@ def test_an_older_days_file_raises_no_conflict_and_writes_no_history(book, super
     assert _owner("K1") == book.bank.north_rm2 and _owner("K2") == book.bank.north_rm
     assert not OwnershipConflict.objects.exists()
     assert not OwnershipChange.objects.filter(kind=OwnershipChange.Kind.INTAKE).exists()
+
+
+def test_the_conflicts_api_is_scoped_and_resolves(book, supervisor, client):
+    """CUS-09: GET /api/v1/ownership-conflicts/ lists the conflicts in scope; resolve keeps or takes;
+    a wrong decision is a 400 naming the field; outside the scope a 404, without the permission a 403."""
+    from steward.customers.tests.factories import OwnershipConflictFactory
+
+    book.mine.owner_decided_at = book.mine.created_at
+    book.mine.save(update_fields=["owner_decided_at"])
+    north = OwnershipConflictFactory(customer=book.mine, file_owner=book.bank.north_rm2)
+    south = OwnershipConflictFactory(customer=book.south, file_owner=book.bank.north_rm)
+    client.force_login(supervisor)
+    listed = client.get("/api/v1/ownership-conflicts/").json()
+    assert [row["id"] for row in listed["results"]] == [north.pk]
+    assert listed["results"][0]["file_owner"] == "NRM2" and listed["results"][0]["cif"] == "C100"
+    url = f"/api/v1/ownership-conflicts/{north.pk}/resolve/"
+    bad = client.post(url, {"decision": "maybe"}, content_type="application/json")
+    assert bad.status_code == 400 and "decision" in bad.json()
+    assert client.post(f"/api/v1/ownership-conflicts/{south.pk}/resolve/", {"decision": "take"}).status_code == 404
+    taken = client.post(url, {"decision": "take"}, content_type="application/json")
+    assert taken.status_code == 200 and taken.json()["status"] == "taken"
+    assert _owner("C100") == book.bank.north_rm2
+    again = client.post(url, {"decision": "keep"}, content_type="application/json")
+    assert again.status_code == 400
+    client.force_login(book.bank.north_rm)
+    assert client.get("/api/v1/ownership-conflicts/").status_code == 403
