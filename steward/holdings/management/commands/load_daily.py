@@ -67,6 +67,10 @@ class Command(BaseCommand):
                 f"rejected {batch.rows_rejected:,}"
             )
             self.stdout.write(line if batch.status == "loaded" else f"{line}\n  {shown_reason(batch.error)}")
-        self.stdout.write(f"figures       {result.figures}")
-        if result.refused:
-            raise CommandError(f"{len(result.refused)} file(s) refused; see the messages above.")
+        if result.waiting_for:
+            self.stdout.write(f"figures       not derived: waiting for {result.waiting_for}")
+        else:
+            self.stdout.write(f"figures       {result.figures}")
+        not_loaded = len(result.refused) + len(result.failed) + len(result.held)
+        if not_loaded:
+            raise CommandError(f"{not_loaded} file(s) refused, failed or held; see the messages above.")
