@@ -87,7 +87,13 @@ class IntakeBatchTable(StewardTable):
 
     def render_error(self, value, record):
         # Refused, failed or held: why, in the reader's language (stored as source text).
-        return format_html('<span class="text-danger small">{}</span>', shown_reason(value))
+        # One line in the table (the full reason on hover, on the file's page and above the table).
+        reason = shown_reason(value)
+        return format_html(
+            '<span class="text-danger small d-inline-block text-truncate" style="max-width: 24rem" title="{}">{}</span>',
+            reason,
+            reason,
+        )
 
     def value_error(self, value, record):
         return shown_reason(value)
