@@ -184,7 +184,12 @@ class OwnershipConflictViewSet(ReadOnlyScopedViewSet):
     filterset_fields = ["status", "data_date"]
 
     def required_permission_for(self, request):
-        return mastering.RESOLVE
+        action = getattr(self, "action", None)
+        if action in (None, "list", "retrieve", "resolve", "metadata"):
+            return mastering.RESOLVE
+        # Conflicts are raised by the intake only: any other write names an unregistered permission,
+        # so it is not served (405).
+        return f"customers.ownership_conflict:{action}"
 
     def get_queryset(self):
         return super().get_queryset().select_related("customer", "steward_owner", "file_owner")

@@ -257,3 +257,10 @@ def test_the_conflicts_api_is_scoped_and_resolves(book, supervisor, client):
     assert again.status_code == 400
     client.force_login(book.bank.north_rm)
     assert client.get("/api/v1/ownership-conflicts/").status_code == 403
+
+
+def test_conflicts_cannot_be_created_or_changed_through_the_api(book, supervisor, client):
+    """CUS-09: only the intake raises conflicts: POST/PUT/DELETE on the list or a conflict are 405."""
+    client.force_login(supervisor)
+    assert client.post("/api/v1/ownership-conflicts/", {}, content_type="application/json").status_code == 405
+    assert client.post("/api/v1/ownership-conflicts/", "x" * 10, content_type="application/json").status_code == 405
