@@ -1601,5 +1601,21 @@ def load_day(
             if progress:
                 progress("figures", 1, 1)
         else:
-            result.waiting_for = "; ".join(missing_for_day(data_date))
+            result.waiting_for = "; ".join(missing_for_day(data_date))[:500]
+            _record_waiting(data_date, result.waiting_for)
     return result
+
+
+def _record_waiting(day: dt.date, waiting_for: str) -> None:
+    """Nothing was applied (refused, held, failed): a day not derived yet says what it waits for;
+    a derived day keeps its figures (what an earlier run applied still stands)."""
+    from steward.holdings.models import IntakeDay
+
+    if not waiting_for:
+        return
+    record, created = IntakeDay.objects.get_or_create(
+        data_date=day, defaults={"state": IntakeDay.State.WAITING, "waiting_for": waiting_for}
+    )
+    if not created and record.state == IntakeDay.State.WAITING and record.waiting_for != waiting_for:
+        record.waiting_for = waiting_for
+        record.save(update_fields=["waiting_for", "updated_at"])

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from steward.holdings.intake import ENTITY_ORDER
-from steward.holdings.models import IntakeBatch, IntakeRejectedRow
+from steward.holdings.models import IntakeBatch, IntakeDay, IntakeRejectedRow
 from steward.holdings.reasons import shown_reason
 
 
@@ -56,3 +56,18 @@ class IntakeUploadSerializer(serializers.Serializer):
     # False (default): an intra-day part whose rows are added to the day (DAT-07); True: the
     # source's full file of the day, replacing its earlier delivery.
     replace = serializers.BooleanField(default=False)
+
+
+class IntakeDaySerializer(serializers.ModelSerializer):
+    """A data date's figures state: waiting (for `waiting_for`), pending or derived."""
+
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = IntakeDay
+        fields = ["id", "data_date", "state", "state_label", "waiting_for", "derived_at", "updated_at"]
+
+
+class ConfirmHeldSerializer(serializers.Serializer):
+    source = serializers.CharField(max_length=30)
+    data_date = serializers.DateField()

@@ -7,12 +7,14 @@ from rest_framework.response import Response
 from steward.core.api import ReadOnlyScopedViewSet
 from steward.holdings import services
 from steward.holdings.api.serializers import (
+    ConfirmHeldSerializer,
     IntakeBatchSerializer,
+    IntakeDaySerializer,
     IntakeRejectedRowSerializer,
     IntakeUploadSerializer,
 )
 from steward.holdings.filters import IntakeBatchFilterSet, RejectedRowFilterSet
-from steward.holdings.models import IntakeBatch, IntakeRejectedRow
+from steward.holdings.models import IntakeBatch, IntakeDay, IntakeRejectedRow
 
 
 class IntakeBatchViewSet(ReadOnlyScopedViewSet):
@@ -60,3 +62,22 @@ class IntakeRejectedRowViewSet(ReadOnlyScopedViewSet):
     filterset_class = RejectedRowFilterSet
     select_related = ("batch",)
     ordering_fields = ["line"]
+
+
+class IntakeDayViewSet(ReadOnlyScopedViewSet):
+    """Each data date's figures state (`waiting` with what it waits for, `pending`, `derived`);
+    POST confirm-held/ applies a source's held snapshots of a day (`holdings.intake:confirm`)."""
+
+    queryset = IntakeDay.objects.all()
+    serializer_class = IntakeDaySerializer
+    permission_base = "holdings.intake"
+    http_method_names = ["get", "post", "head", "options"]
+    ordering_fields = ["data_date"]
+
+    @extend_schema(request=ConfirmHeldSerializer, responses=IntakeBatchSerializer(many=True))
+    @action(detail=False, methods=["post"], url_path="confirm-held", required_permission="holdings.intake:confirm")
+    def confirm_held(self, request):
+        payload = ConfirmHeldSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        result = services.confirm_held_day(request.user, **payload.validated_data)
+        return Response(IntakeBatchSerializer(result.batches, many=True).data, status=status.HTTP_200_OK)

@@ -373,3 +373,31 @@ def test_kill_9_during_the_figures_and_during_a_file_are_recovered(bank, tmp_pat
     assert batch.pk == killed.pk and batch.status == "loaded"
     assert AuditEntry.objects.filter(action="holdings.intake_recovered", object_id=str(killed.pk)).exists()
     assert balances(D3) == {"A1": Decimal("90000.00")}
+
+
+def test_the_api_lists_each_days_figures_state_and_confirms_a_held_snapshot(day_two, tmp_path, bank):
+    """DAT-01, DAT-07: GET intake-days/ says what a day waits for; POST intake-days/confirm-held/
+    applies a held snapshot for holders of holdings.intake:confirm only; outsiders see nothing."""
+    files.write(tmp_path / "d3", "accounts", [])
+    load_day(None, tmp_path / "d3", D3)
+    grant(bank.admin, "holdings.intake:view")
+    api = APIClient()
+    api.force_authenticate(bank.admin)
+
+    listed = api.get("/api/v1/intake-days/").json()
+    days = {row["data_date"]: row for row in listed["results"]}
+    assert D3.isoformat() in days, listed
+    assert days[D3.isoformat()]["state"] == "waiting"
+    assert days[D3.isoformat()]["waiting_for"] == "core: accounts (Held for confirmation)"
+    payload = {"source": "core", "data_date": D3.isoformat()}
+    assert api.post("/api/v1/intake-days/confirm-held/", payload, format="json").status_code == 403
+
+    grant(bank.admin, "holdings.intake:confirm")
+    response = api.post("/api/v1/intake-days/confirm-held/", payload, format="json")
+    assert response.status_code == 200 and response.json()[0]["status"] == "loaded"
+    assert IntakeDay.objects.get(data_date=D3).state == IntakeDay.State.DERIVED
+    assert api.post("/api/v1/intake-days/confirm-held/", payload, format="json").status_code == 400  # nothing held
+
+    outsider = APIClient()
+    outsider.force_authenticate(bank.south_rm)
+    assert outsider.get("/api/v1/intake-days/").status_code == 403
