@@ -307,6 +307,8 @@ STEWARD_JOB_LEASE_SECONDS = int(os.environ.get("STEWARD_JOB_LEASE_SECONDS", "300
 # (100 MiB ≈ 2,000,000 customers in .xlsx), and how many rows are checked and committed at a time.
 STEWARD_IMPORT_MAX_BYTES = int(os.environ.get("STEWARD_IMPORT_MAX_BYTES", str(100 * 1024 * 1024)))
 STEWARD_IMPORT_BATCH_ROWS = int(os.environ.get("STEWARD_IMPORT_BATCH_ROWS", "5000"))
+# .xlsx files up to this size are read by calamine (fast, holds the sheet in memory); larger ones stream.
+STEWARD_IMPORT_FAST_XLSX_BYTES = int(os.environ.get("STEWARD_IMPORT_FAST_XLSX_BYTES", str(32 * 1024 * 1024)))
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_SERIALIZER = "json"
