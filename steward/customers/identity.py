@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 import re
 from dataclasses import dataclass
 
@@ -30,7 +31,10 @@ class ResidentId:
 
 
 def check_digit(first17: str) -> str:
-    return _CHECK_CODES[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+    if len(first17) != len(_WEIGHTS):
+        raise ValueError("a resident ID's check digit is computed over its first 17 digits")
+    # (map/mul instead of a generator: an import checks 100,000 of these in a few seconds' budget)
+    return _CHECK_CODES[sum(map(operator.mul, map(int, first17), _WEIGHTS)) % 11]
 
 
 def parse_resident_id(value: str, field: str = "id_number", today: dt.date | None = None) -> ResidentId:

@@ -46,6 +46,8 @@ def check_size(size: int) -> None:
 
 def text(value) -> str:
     """A cell as text: numbers without a trailing .0, dates in ISO form (YYYY-MM-DD for a date cell), surrounding blanks removed."""
+    if type(value) is str:  # nearly every cell: the quick way first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
