@@ -139,6 +139,7 @@ def import_customers(ctx):
                 run_import,
                 setup=next_file,
                 expect_status=NOT_HTTP,
+                count_statements_only=True,
             )
         finally:
             ctx.runs, ctx.warmup = runs, warmup

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -403,8 +404,13 @@ class CustomerImporter(Importer):
             cursor,
             Customer,
             stage,
-            {c: f"s.{c}" for c, _k in self.stage_columns},
+            {
+                **{c: f"s.{c}" for c, _k in self.stage_columns},
+                # An owner chosen in the import is Steward's decision: the daily file keeps it (CUS-09).
+                "owner_decided_at": "CASE WHEN s.owner_id IS NULL THEN NULL ELSE %s END",
+            },
             state.now,
+            provided_params=[Customer._meta.get_field("owner_decided_at").get_db_prep_save(state.now, connection)],
             where=(
                 "s.line BETWEEN %s AND %s AND NOT EXISTS (SELECT 1 FROM "
                 f"{customer_table} c WHERE c.id_number_index = s.id_number_index AND c.status <> %s)"

@@ -69,14 +69,17 @@ def insert_from_stage(
     params: list | tuple = (),
     returning: str = "",
     order_by: str = "s.line",
+    provided_params: list | tuple = (),
 ) -> list[tuple]:
     """INSERT INTO model's table SELECT … FROM stage s WHERE `where` ON CONFLICT DO NOTHING.
 
     `provided` maps columns to SQL over the stage (alias s); created_at/updated_at get `now`; every
     other NOT NULL column gets its Django default, so the statement keeps up with the model (a
     field added later with a default needs no change here). Returns the `returning` columns of the
-    rows inserted (a row that meets a unique key taken meanwhile is left out, not an error)."""
+    rows inserted (a row that meets a unique key taken meanwhile is left out, not an error).
+    `provided_params` are the parameters of the `provided` expressions, in the model's field order."""
     columns, exprs, values = [], [], []
+    remaining = list(provided_params)
     for field in model._meta.concrete_fields:
         if field.primary_key and field.column not in provided:
             continue
@@ -84,6 +87,9 @@ def insert_from_stage(
         if column in provided:
             columns.append(column)
             exprs.append(provided[column])
+            placeholders = provided[column].count("%s")
+            values.extend(remaining[:placeholders])
+            del remaining[:placeholders]
         elif column in ("created_at", "updated_at"):
             columns.append(column)
             exprs.append("%s")

@@ -354,3 +354,14 @@ def test_other_users_can_write_while_an_import_runs_on_sqlite(book, importer, se
         connections.settings["default"].update(saved["default"])
         connection.settings_dict.update(saved["default"])
         connection.connection = in_memory
+
+
+def test_an_owner_chosen_in_the_import_is_stewards_decision(book, importer_client, django_capture_on_commit_callbacks):
+    """CUS-09/CUS-13: a customer imported with an owner is marked as owned by Steward's decision, so
+    the next daily file cannot silently move it; one imported without an owner is not."""
+    rows = rows_for(book, 2)
+    rows[1]["owner"] = ""
+    post(importer_client, xlsx(book, rows), capture=django_capture_on_commit_callbacks)
+    with_owner, without = Customer.objects.get(cif="P000000"), Customer.objects.get(cif="P000001")
+    assert with_owner.owner == book.bank.north_rm and with_owner.owner_decided_at is not None
+    assert without.owner is None and without.owner_decided_at is None
