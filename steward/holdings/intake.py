@@ -837,9 +837,7 @@ def _customers(cursor, path, data_date, now, progress, total, columns) -> tuple[
     # Steward masters merges and the owners it decided (CUS-09, CUS-12): rows of merged customer
     # numbers are skipped, and the owner column is applied only as steward/customers/mastering.py says.
     mastering.skip_aliased_rows(cursor, "stage_customers", data_date)
-    mastering.master_owners(
-        cursor, "stage_customers", data_date, now, source=_scope.get().source, applicable=not_older
-    )
+    mastering.master_owners(cursor, "stage_customers", data_date, now, source=_scope.get().source, applicable=not_older)
     _audit_master_changes(cursor, Customer, "stage_customers", "t.cif = s.cif", CUSTOMER_AUDITED, not_older)
     # The ciphertext differs on every run: keep the stored one while the value (its index) is unchanged.
     keep_cipher = "CASE WHEN t.id_number_index = excluded.id_number_index THEN t.id_number ELSE excluded.id_number END"
@@ -1594,9 +1592,10 @@ def load_day(
                 figures, result.waiting_for = derive_ready_day(data_date, now=now, actor=actor)
             except Exception as exc:  # the day stays pending: the drop-folder job derives it again
                 logger.exception("figures of %s failed", data_date)
-                figures, result.waiting_for = None, _("the figures failed (%(error)s); they are derived again") % {
-                    "error": type(exc).__name__
-                }
+                figures, result.waiting_for = (
+                    None,
+                    _("the figures failed (%(error)s); they are derived again") % {"error": type(exc).__name__},
+                )
             result.figures = figures or {}
             if progress:
                 progress("figures", 1, 1)
