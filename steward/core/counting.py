@@ -70,6 +70,12 @@ def count_rows(queryset, *, limit: int | None = None) -> ListCount:
     """The number of rows of `queryset`: exact up to `limit` (default: the setting), estimated above."""
     limit = exact_count_limit() if limit is None else limit
     rows = queryset.order_by().values("pk")
+    # A big list already counted in this data generation says so at once: the bounded count of a
+    # branch's 2,001 rows is itself a scan of a quarter of the bank when few rows match (a month of
+    # birthdays: 54 ms of a 120 ms page on SQLite at 100,000 customers).
+    known = cache.get(_count_key(rows))
+    if known is not None and known > limit:
+        return ListCount(known, estimated=True)
     bounded = rows[: limit + 1].count()
     if bounded <= limit:
         return ListCount(bounded)
@@ -86,14 +92,18 @@ def exact_count(queryset) -> int:
 
 def cached_count(queryset) -> int:
     """The exact count, computed once per query and data generation (see the module docstring)."""
-    sql, params = queryset.query.sql_with_params()
-    text = json.dumps([queryset.db, data_generation(), sql, [str(p) for p in params]], ensure_ascii=False)
-    key = "steward:list-count:" + hashlib.sha256(text.encode()).hexdigest()
+    key = _count_key(queryset)
     value = cache.get(key)
     if value is None:
         value = queryset.count()
         cache.set(key, value, timeout=int(getattr(settings, "STEWARD_COUNT_CACHE_SECONDS", 600)))
     return value
+
+
+def _count_key(queryset) -> str:
+    sql, params = queryset.query.sql_with_params()
+    text = json.dumps([queryset.db, data_generation(), sql, [str(p) for p in params]], ensure_ascii=False)
+    return "steward:list-count:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 def planner_estimate(queryset) -> int:
