@@ -74,6 +74,28 @@ class RegistryAdminMixin:
         return services.has_permission(request.user, self.change_permission)
 
 
+class SystemWrittenAdmin(RegistryAdminMixin, admin.ModelAdmin):
+    """Rows the system writes (merges, the daily intake, imports), shown read-only to staff holding
+    `view_permission`, within that permission's data scope (PLT-04); nobody adds, changes or deletes
+    them here, so the services that write them stay the only path (and their audit entries true)."""
+
+    def visible_queryset(self, request, queryset):
+        """The rows `request.user` may see; a model without a scoped queryset says how in its admin."""
+        return queryset.visible_to(request.user, self.view_permission)
+
+    def get_queryset(self, request):
+        return self.visible_queryset(request, super().get_queryset(request))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Role)
 class RoleAdmin(RegistryAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "name_en", "default_scope", "is_active")
