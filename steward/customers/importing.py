@@ -26,6 +26,7 @@ from steward.audit.services import log_bulk, log_event
 from steward.basedata.services import code_choices, parameter
 from steward.core.statistics import refresh_statistics
 from steward.core.validators import clean_name
+from steward.customers.models import STAGED_CUSTOMER_COLUMNS
 from steward.imports.pipeline import insert_from_stage
 from steward.imports.registry import Importer, Rejection, RowRejected, importers
 
@@ -155,22 +156,7 @@ class CustomerImporter(Importer):
     columns = COLUMNS
     back_url_name = "customers:customer_import"
     stage_columns = [
-        ("cif", "text"),
-        ("name", "text"),
-        ("id_type", "text"),
-        ("id_number", "text"),
-        ("id_number_index", "text"),
-        ("birth_date", "date"),
-        ("gender", "text"),
-        ("mobile", "text"),
-        ("mobile_province", "text"),
-        ("mobile_city", "text"),
-        ("mobile_carrier", "text"),
-        ("address", "text"),
-        ("occupation", "text"),
-        ("education", "text"),
-        ("income_band", "text"),
-        ("risk_level", "text"),
+        *STAGED_CUSTOMER_COLUMNS,
         ("source", "text"),
         ("org_id", "int"),
         ("owner_id", "int"),

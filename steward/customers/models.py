@@ -35,6 +35,28 @@ class CustomerQuerySet(ScopedQuerySet):
         return queryset.filter(Q(is_confidential=False) | Q(owner=user) | Q(pk__in=granted))
 
 
+# A customer's identity, contact and profile columns as the bulk paths (the daily intake, the
+# import) stage them, with their staging types; each path adds the columns it also sets.
+STAGED_CUSTOMER_COLUMNS = [
+    ("cif", "text"),
+    ("name", "text"),
+    ("id_type", "text"),
+    ("id_number", "text"),
+    ("id_number_index", "text"),
+    ("birth_date", "date"),
+    ("gender", "text"),
+    ("mobile", "text"),
+    ("mobile_province", "text"),
+    ("mobile_city", "text"),
+    ("mobile_carrier", "text"),
+    ("address", "text"),
+    ("occupation", "text"),
+    ("education", "text"),
+    ("income_band", "text"),
+    ("risk_level", "text"),
+]
+
+
 class Customer(TimeStampedModel):
     class Gender(models.TextChoices):
         MALE = "M", _("Male")
@@ -495,3 +517,9 @@ class OwnershipConflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id}: {self.steward_owner_id} / {self.file_owner_id}"
+
+    @property
+    def source_label(self) -> str:
+        from steward.customers.sources import source_label
+
+        return source_label(self.source)

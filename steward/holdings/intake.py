@@ -50,7 +50,7 @@ from steward.basedata.services import parameter
 from steward.core.errors import DomainError
 from steward.customers import mastering
 from steward.customers.identity import mobile_place
-from steward.customers.models import Customer, CustomerAlias
+from steward.customers.models import STAGED_CUSTOMER_COLUMNS, Customer, CustomerAlias
 from steward.holdings.currencies import ISO_4217
 from steward.holdings.models import IntakeBatch, IntakeFingerprint, IntakeRejectedRow, Product, ProductCategory
 from steward.holdings.reasons import english_reason, stored_reason
@@ -808,22 +808,7 @@ def _customers(cursor, path, data_date, now, progress, total, columns) -> tuple[
 
     parsed = _parse_file(path, "customers", row, progress, total, skip=skip)
     cols = [
-        ("cif", "text"),
-        ("name", "text"),
-        ("id_type", "text"),
-        ("id_number", "text"),
-        ("id_number_index", "text"),
-        ("birth_date", "date"),
-        ("gender", "text"),
-        ("mobile", "text"),
-        ("mobile_province", "text"),
-        ("mobile_city", "text"),
-        ("mobile_carrier", "text"),
-        ("address", "text"),
-        ("occupation", "text"),
-        ("education", "text"),
-        ("income_band", "text"),
-        ("risk_level", "text"),
+        *STAGED_CUSTOMER_COLUMNS,
         ("risk_expires_on", "date"),
         ("kyc_status", "text"),
         ("source", "text"),
