@@ -2,6 +2,7 @@
 within the data scope of the permission that shows them on the product's own pages."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from steward.access.admin import SystemWrittenAdmin
 from steward.customers.models import Customer, CustomerAlias, OwnershipConflict
@@ -24,9 +25,13 @@ class CustomerAliasAdmin(SystemWrittenAdmin):
 class OwnershipConflictAdmin(SystemWrittenAdmin):
     """Resolved on the Ownership conflicts page (keep or take goes through the ownership service)."""
 
-    list_display = ("customer", "steward_owner", "file_owner", "source", "data_date", "status", "detected_at")
+    list_display = ("customer", "steward_owner", "file_owner", "source_system", "data_date", "status", "detected_at")
     list_filter = ("status",)
     list_select_related = ("customer", "steward_owner", "file_owner")
     search_fields = ("customer__cif",)
     date_hierarchy = "data_date"
     view_permission = "customers.ownership_conflict:resolve"
+
+    @admin.display(description=_("source system"), ordering="source")
+    def source_system(self, conflict):
+        return conflict.source_label

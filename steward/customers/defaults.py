@@ -46,8 +46,11 @@ OWNER_OVERRIDE = ParameterSpec(
 
 
 def register_defaults() -> None:
-    if not any(spec.code == INCOME_BANDS.code for spec in CODE_TABLES):
-        CODE_TABLES.append(INCOME_BANDS)
+    from steward.customers.sources import SOURCE_SYSTEMS
+
+    for table in (INCOME_BANDS, SOURCE_SYSTEMS):
+        if not any(spec.code == table.code for spec in CODE_TABLES):
+            CODE_TABLES.append(table)
     for spec in (LEAVER_FALLBACK, DUPLICATE_ID_LIMIT, OWNER_OVERRIDE):
         if not any(known.key == spec.key for known in PARAMETERS):
             PARAMETERS.append(spec)

@@ -233,7 +233,7 @@ def resolve_conflict(actor, conflict: OwnershipConflict, decision: str, *, now=N
             raise DomainError(_("This customer has been merged into another one."), field="decision")
         _check_new_owner(conflict.file_owner, [customer])
         reason = _("Owner named by the %(source)s file of %(date)s") % {
-            "source": conflict.source,
+            "source": conflict.source_label,
             "date": conflict.data_date.isoformat(),
         }
         _move_owner(actor, [customer], conflict.file_owner, kind=OwnershipChange.Kind.CONFLICT, reason=reason, now=now)

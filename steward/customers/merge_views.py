@@ -166,6 +166,12 @@ class OwnershipConflictTable(StewardTable):
 
         return format_html('<a href="{}">{}</a>', record.customer.get_absolute_url(), value)
 
+    def render_source(self, value, record):
+        return record.source_label
+
+    def value_source(self, value, record):
+        return record.source_label
+
 
 class OwnershipConflictListView(ObjectListView):
     """The ownership conflicts of the customers in the administrator's scope (open ones first)."""

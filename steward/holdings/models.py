@@ -328,6 +328,12 @@ class IntakeBatch(models.Model):
         part = f" ({self.part})" if self.part else ""
         return f"{self.source}/{self.entity} {self.data_date}{part}"
 
+    @property
+    def source_label(self) -> str:
+        from steward.customers.sources import source_label
+
+        return source_label(self.source)
+
 
 class IntakeDay(models.Model):
     """The state of a data date's derived figures: a day whose figures are not derived is never

@@ -73,6 +73,12 @@ class IntakeBatchTable(StewardTable):
         order_by = ("-data_date",)
         row_attrs = {"data-status": lambda record: record.status}
 
+    def render_source(self, value, record):
+        return record.source_label
+
+    def value_source(self, value, record):
+        return record.source_label
+
     def render_entity(self, value, record):
         return format_html('<a href="{}">{}</a>', reverse("holdings:batch_detail", args=[record.pk]), value)
 

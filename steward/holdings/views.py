@@ -14,6 +14,7 @@ from steward.access.services import has_permission
 from steward.core.errors import DomainError
 from steward.core.views import ObjectListView, PermissionRequiredMixin
 from steward.customers.models import Customer
+from steward.customers.sources import source_label
 from steward.holdings import services
 from steward.holdings.filters import (
     IntakeBatchFilterSet,
@@ -97,10 +98,13 @@ def intake_status(request) -> dict:
     for batch in attention:
         batch.reason = shown_reason(batch.error)
     # Held snapshots wait for an operator, a day and source at a time (services.confirm_held_day).
-    held_days = sorted(
-        {(b.source, b.data_date) for b in batches.filter(status=IntakeBatch.Status.HELD, part="")},
-        key=lambda key: (key[1], key[0]),
-    )
+    held_days = [
+        (source, source_label(source), data_date)
+        for source, data_date in sorted(
+            {(b.source, b.data_date) for b in batches.filter(status=IntakeBatch.Status.HELD, part="")},
+            key=lambda key: (key[1], key[0]),
+        )
+    ]
     job = Job.objects.filter(key=DROP_FOLDER_JOB).first()
     job_run = None
     if job is not None:
@@ -162,7 +166,7 @@ class ConfirmHeldDayView(PermissionRequiredMixin, View):
             messages.success(
                 request,
                 _("%(source)s %(date)s: %(count)s held file(s) applied.")
-                % {"source": source, "date": data_date.isoformat(), "count": loaded},
+                % {"source": source_label(source), "date": data_date.isoformat(), "count": loaded},
             )
         return HttpResponseRedirect(reverse("holdings:batch_list"))
 

@@ -163,6 +163,7 @@ class OwnershipConflictSerializer(serializers.ModelSerializer):
     cif = serializers.CharField(source="customer.cif", read_only=True)
     steward_owner = serializers.CharField(source="steward_owner.employee_no", default=None, read_only=True)
     file_owner = serializers.CharField(source="file_owner.employee_no", default=None, read_only=True)
+    source_label = serializers.CharField(read_only=True)
 
     class Meta:
         from steward.customers.models import OwnershipConflict
@@ -175,6 +176,7 @@ class OwnershipConflictSerializer(serializers.ModelSerializer):
             "steward_owner",
             "file_owner",
             "source",
+            "source_label",
             "data_date",
             "intake_batch_id",
             "status",
