@@ -12,7 +12,7 @@ from steward.access.scope import path_range_q
 from steward.basedata.services import code_choices
 from steward.core.db_functions import MonthOf
 from steward.core.filters import StewardFilterSet
-from steward.customers.models import Customer
+from steward.customers.models import Customer, CustomerAlias
 from steward.org.models import Org
 from steward.privacy.crypto import blind_index
 
@@ -40,6 +40,14 @@ def prefix_q(field: str, value: str, vendor: str) -> Q:
     return Q(**{f"{field}__startswith": value})
 
 
+def cif_q(value: str, db: str) -> Q:
+    """The customer number `value`, and the survivor it now names when its customer was merged
+    (an alias, CUS-12): a search by an old number finds where the customer went. The alias is read
+    first (one unique-index lookup) so the search stays two indexed equalities, not a sub-select."""
+    survivor = CustomerAlias.objects.using(db).filter(cif=value).values_list("customer_id", flat=True).first()
+    return Q(cif=value) if survivor is None else Q(cif=value) | Q(pk=survivor)
+
+
 def quick_search(queryset, value: str):
     """Customer number (exact), ID number (exact, blind index), mobile (exact or prefix), name (prefix).
     Every branch is answered from an index (see prefix_q); the issue's targets are in docs/benchmarks.md."""
@@ -47,19 +55,19 @@ def quick_search(queryset, value: str):
     if not value:
         return queryset
     if ID_NUMBER_RE.match(value):
-        return queryset.filter(Q(id_number_index=blind_index("id_number", value)) | Q(cif=value))
+        return queryset.filter(Q(id_number_index=blind_index("id_number", value)) | cif_q(value, queryset.db))
     vendor = connections[queryset.db].vendor
     # Exact matches are written as equalities, not as a prefix that happens to be whole: PostgreSQL
     # then expects one row, not a hundred, and plans the page's joins as index lookups (half the
     # time of a search by customer number or mobile at 1,000,000 customers).
     if FULL_MOBILE_RE.match(value):
-        return queryset.filter(Q(cif=value) | Q(mobile=value))
+        return queryset.filter(cif_q(value, queryset.db) | Q(mobile=value))
     if DIGITS_RE.match(value):
-        return queryset.filter(Q(cif=value) | prefix_q("mobile", value, vendor))
+        return queryset.filter(cif_q(value, queryset.db) | prefix_q("mobile", value, vendor))
     if CIF_LIKE_RE.match(value) and HAS_DIGIT_RE.search(value):
-        return queryset.filter(cif=value)
+        return queryset.filter(cif_q(value, queryset.db))
     if CIF_LIKE_RE.match(value):
-        return queryset.filter(Q(cif=value) | prefix_q("name", value, vendor))
+        return queryset.filter(cif_q(value, queryset.db) | prefix_q("name", value, vendor))
     # A name alone is answered by an index-only scan of the covering name index on PostgreSQL
     # (customer_name_prefix): counting a common surname's 10,000 matches reads no table rows.
     return queryset.filter(prefix_q("name", value, vendor))

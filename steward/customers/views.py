@@ -169,7 +169,20 @@ class CustomerDetailView(ObjectDetailView):
             "can_transfer": has_permission(user, "customers.customer:transfer"),
             "can_merge": has_permission(user, "customers.customer:merge") and obj.status != Customer.Status.MERGED,
             "tag_chips": _tag_chips(user, obj),
+            **_merged_numbers(obj),
         }
+
+
+SHOWN_ALIASES = 20
+
+
+def _merged_numbers(customer) -> dict:
+    """The customer numbers merged into `customer` (its aliases, CUS-12): whoever looks up an old
+    number finds this customer, and the header says why."""
+    numbers = list(customer.aliases.order_by("cif").values_list("cif", flat=True)[: SHOWN_ALIASES + 1])
+    if len(numbers) <= SHOWN_ALIASES:
+        return {"merged_numbers": numbers, "more_merged_numbers": 0}
+    return {"merged_numbers": numbers[:SHOWN_ALIASES], "more_merged_numbers": customer.aliases.count() - SHOWN_ALIASES}
 
 
 class CustomerTabView(ObjectDetailView):
