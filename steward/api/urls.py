@@ -8,6 +8,7 @@ from steward.audit.api.views import AuditEntryViewSet
 from steward.basedata.api.views import CodeTableViewSet, SystemParameterViewSet
 from steward.customers.api.views import CustomerViewSet, OwnershipConflictViewSet
 from steward.holdings.api.views import IntakeBatchViewSet, IntakeDayViewSet, IntakeRejectedRowViewSet
+from steward.imports.api.views import ImportRunViewSet
 from steward.jobs.api.views import JobRunViewSet, JobViewSet
 from steward.notices.api.views import MyNoticeViewSet, NoticeViewSet
 from steward.org.api.views import EmployeeViewSet, OrgViewSet
@@ -42,6 +43,7 @@ router.register("ownership-conflicts", OwnershipConflictViewSet)
 router.register("intake-batches", IntakeBatchViewSet)
 router.register("intake-rejected-rows", IntakeRejectedRowViewSet)
 router.register("intake-days", IntakeDayViewSet)
+router.register("import-runs", ImportRunViewSet)
 router.register("segments", SegmentViewSet)
 router.register("tag-categories", TagCategoryViewSet)
 router.register("tags", TagViewSet)
