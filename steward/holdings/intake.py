@@ -724,6 +724,34 @@ def _audit_master_changes(cursor, model, stage: str, join: str, fields: dict[str
             )
 
 
+def _note_new_records(cursor, stage: str, stage_key: str, new: str) -> None:
+    """Before an upsert: the keys of the stage rows (alias s) it will insert — `new`, a condition
+    that holds only for keys no record has yet — kept in temp table intake_new_keys so that
+    `_audit_created` can name the records once they are written."""
+    _drop(cursor, "intake_new_keys")
+    cursor.execute(f"CREATE TEMP TABLE intake_new_keys AS SELECT s.{stage_key} AS key FROM {stage} s WHERE {new}")
+
+
+def _audit_created(cursor, model, model_key: str) -> None:
+    """After the upsert: bulk audit entries (per 1,000 records) listing the ids of the records the
+    file created, with the source and data date — the set-based twin of a create's entry (one
+    query; never the values, which are personal data)."""
+    scope = _scope.get()
+    cursor.execute(
+        f"SELECT t.id FROM {model._meta.db_table} t JOIN intake_new_keys n ON n.key = t.{model_key} ORDER BY t.id"
+    )
+    ids = [pk for (pk,) in cursor.fetchall()]
+    _drop(cursor, "intake_new_keys")
+    if ids:
+        log_bulk(
+            "holdings.intake_created",
+            model,
+            ids,
+            message=f"created by the {scope.source} file of {scope.data_date}",
+            changes={"source": scope.source, "data_date": scope.data_date.isoformat()},
+        )
+
+
 def _customers(cursor, path, data_date, now, progress, total, columns) -> tuple[Parsed, int]:
     from steward.org.models import Employee, Org
 
@@ -824,6 +852,8 @@ def _customers(cursor, path, data_date, now, progress, total, columns) -> tuple[
     mastering.skip_aliased_rows(cursor, "stage_customers", data_date)
     mastering.master_owners(cursor, "stage_customers", data_date, now, source=_scope.get().source, applicable=not_older)
     _audit_master_changes(cursor, Customer, "stage_customers", "t.cif = s.cif", CUSTOMER_AUDITED, not_older)
+    new_customer = f"NOT EXISTS (SELECT 1 FROM {Customer._meta.db_table} t WHERE t.cif = s.cif) AND {not_older}"
+    _note_new_records(cursor, "stage_customers", "cif", new_customer)
     # The ciphertext differs on every run: keep the stored one while the value (its index) is unchanged.
     keep_cipher = "CASE WHEN t.id_number_index = excluded.id_number_index THEN t.id_number ELSE excluded.id_number END"
     _upsert(
@@ -836,6 +866,7 @@ def _customers(cursor, path, data_date, now, progress, total, columns) -> tuple[
         special={"id_number": keep_cipher},
         where=not_older,
     )
+    _audit_created(cursor, Customer, "cif")
     _drop(cursor, "stage_customers")
     _record_fingerprints(cursor, "customers", Customer, digests)
     return parsed, len(parsed.rows) + parsed.skipped
@@ -974,11 +1005,14 @@ def _accounts(cursor, path, data_date, now, progress, total, columns) -> tuple[P
             f"WHERE a0.id = s.account_id AND a0.data_date > {day})))"
         )
     _audit_master_changes(cursor, Account, "stage_accounts", "t.id = s.account_id", ACCOUNT_AUDITED, apply)
+    # (The resolving join left account_id empty exactly for the numbers no account has yet.)
+    _note_new_records(cursor, "stage_accounts", "account_no", "s.account_id IS NULL")
     provided = {"number": "s.account_no", **{c: f"s.{c}" for c in ACCOUNT_MASTER}, "data_date": day}
     written = _upsert(
         cursor, Account, "stage_accounts", "number", provided, now, where=apply,
         special={"data_date": "excluded.data_date"},
     )  # fmt: skip
+    _audit_created(cursor, Account, "number")
     if written:
         cursor.execute(
             f"UPDATE stage_accounts SET account_id = a.id FROM {account_t} a "
