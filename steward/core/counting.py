@@ -107,7 +107,16 @@ def cached_count(queryset) -> int:
 
 def _count_key(queryset) -> str:
     sql, params = queryset.query.sql_with_params()
-    text = json.dumps([queryset.db, data_generation(), sql, [str(p) for p in params]], ensure_ascii=False)
+    text = json.dumps(
+        [
+            queryset.db,
+            str(connections[queryset.db].settings_dict["NAME"]),
+            data_generation(),
+            sql,
+            [str(p) for p in params],
+        ],
+        ensure_ascii=False,
+    )
     return "steward:list-count:" + hashlib.sha256(text.encode()).hexdigest()
 
 
