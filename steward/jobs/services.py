@@ -457,8 +457,10 @@ def recover_stopped_runs_for_display(job: Job | None = None) -> None:
     try:
         with transaction.atomic():
             recover_stopped_runs(job)
-    except DatabaseError:
-        logger.warning("Stopped runs could not be recovered now; the next look tries again.", exc_info=True)
+    except DatabaseError as error:
+        # (No traceback: `check` walks the API's querysets before the tables exist, and a busy
+        # SQLite is expected here; the reason is enough.)
+        logger.warning("Stopped runs could not be recovered now (%s); the next look tries again.", error)
 
 
 def _finish(run: JobRun, status: str, *, message: str = "", error: str = "") -> JobRun:
