@@ -85,8 +85,10 @@ class CustomerFilterSet(StewardFilterSet):
     aum_max = django_filters.NumberFilter(field_name="figures__aum", lookup_expr="lte", label=_("AUM to"))
     # Customers to greet this month (CUS-03). Plain SQL on every database (MonthOf), never a Python
     # function per row as birth_date__month is on SQLite.
-    birthday_month = django_filters.TypedChoiceFilter(
-        choices=list(MONTHS.items()), coerce=int, method="born_in_month", label=_("birthday month")
+    # (A ChoiceFilter, not TypedChoiceFilter: only django-filter's own choice field offers the empty
+    # "any month" choice; without it the browser selected January in every list's filter form.)
+    birthday_month = django_filters.ChoiceFilter(
+        choices=list(MONTHS.items()), method="born_in_month", label=_("birthday month")
     )
 
     class Meta:
@@ -104,8 +106,8 @@ class CustomerFilterSet(StewardFilterSet):
     def quick_search(self, queryset, name, value):
         return quick_search(queryset, value)
 
-    def born_in_month(self, queryset, name, value: int):
-        return queryset.filter(Exact(MonthOf("birth_date"), value))
+    def born_in_month(self, queryset, name, value):
+        return queryset.filter(Exact(MonthOf("birth_date"), int(value)))
 
     def in_org_subtree(self, queryset, name, value):
         return queryset.filter(org__in=Org.objects.filter(path_range_q("path", value.path)).values("pk"))

@@ -214,3 +214,18 @@ def test_the_org_list_costs_the_same_queries_on_the_first_and_the_last_page_of_a
     assert queries(1) == first
     # The last page also reads the customers without figures: at most two statements more.
     assert queries(6) <= first + 2
+
+
+def test_the_birthday_month_filter_starts_at_any_month(book, ranked, client):
+    """CUS-03: the list's filter form offers "any month" and selects it by default; a January default
+    (the form submitted with the quick search) hid every customer not born in January."""
+    people, bare = ranked
+    client.force_login(book.bank.north_rm)
+    page = client.get("/customers/").content.decode()
+    select = re.search(r'<select name="birthday_month".*?</select>', page, re.S).group(0)
+    assert re.search(r'<option value=""[^>]*selected', select)
+    months = {c.birth_date.month for c in people if c.birth_date}
+    other = next(m for m in range(1, 13) if m not in months)
+    # What the form submits untouched: every customer stays in the list.
+    assert set(cifs_in(client.get("/customers/", {"q": "", "birthday_month": ""}))) >= {c.cif for c in people}
+    assert cifs_in(client.get("/customers/", {"birthday_month": other})) == []
