@@ -211,7 +211,9 @@ def test_the_org_list_costs_the_same_queries_on_the_first_and_the_last_page_of_a
     CustomerFactory.create_batch(6, org=book.bank.north_team, owner=book.bank.north_rm)
     refresh_statistics(Customer)
     queries(1)  # the bulk write's refresh made the cached totals count again, once
-    assert queries(1) == first
+    # Six more customers add no statement (on PostgreSQL the planner may now send the total to the
+    # cached count, which saves the bounded count and the plan: fewer statements, never more).
+    assert queries(1) <= first
     # The last page also reads the customers without figures: at most two statements more.
     assert queries(6) <= first + 2
 
