@@ -7,11 +7,11 @@ htmx refresh. What a reader needs above a few thousand rows is the order of magn
 `count_rows(queryset)` therefore
 
 1. counts exactly up to ``STEWARD_EXACT_COUNT_LIMIT`` rows (default 2,000) — a bounded count,
-   ``SELECT COUNT(*) FROM (SELECT id … LIMIT limit + 1)``, which stops at the limit whatever the
-   list's size: small lists, and filters that match few rows, keep their exact count. Each row
-   counted in a scoped list is a table lookup (the scope and confidentiality columns are not in the
-   org index): 10,000 of a branch's rows cost ~70 ms on SQLite, 2,000 a few ms — and an RM's
-   book of 2,000 stays exact;
+   ``SELECT id … LIMIT limit + 1``, which stops at the limit whatever the list's size and hands
+   the primary keys of a small list to the page (``ListCount.pks``): small lists, and filters that
+   match few rows, keep their exact count. Each row counted in a scoped list is a table lookup
+   (the scope and confidentiality columns are not in the org index): 10,000 of a branch's rows
+   cost ~70 ms on SQLite, 2,000 a few ms — and an RM's book of 2,000 stays exact;
 2. above the limit, estimates, and says so (``ListCount.estimated``; pages show "about N"):
 
    * PostgreSQL: the planner's row estimate for the list's own query (``EXPLAIN``; for an
@@ -25,7 +25,8 @@ htmx refresh. What a reader needs above a few thousand rows is the order of magn
      estimate contradicts the bounded count (the planner expected fewer rows than we found).
 
 An estimate can be off; ``CountedPaginator`` (steward.core.views) copes: a page past the estimated
-end asks for the exact count, and the real last page (fewer rows than a page) has no "next".
+end asks for the exact count (cached like the above), and the real last page (fewer rows than a
+page) has no "next".
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 
 GENERATION_KEY = "steward:data-generation"
+ESTIMATE_PREFIX = "steward:list-estimate:"
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,9 @@ class ListCount:
 
     value: int
     estimated: bool = False
+    # The rows' primary keys when the count is a bounded count that found them all (a small list):
+    # a page can then be read by primary key instead of evaluating the list's filter a second time.
+    pks: tuple | None = None
 
 
 def exact_count_limit() -> int:
@@ -81,18 +86,23 @@ def count_rows(queryset, *, limit: int | None = None) -> ListCount:
     known = cache.get(key)
     if known is not None and known > limit:
         return ListCount(known, estimated=True)
-    bounded = rows[: limit + 1].count()
-    if bounded <= limit:
-        return ListCount(bounded)
+    estimate_key = _count_key(rows, prefix=ESTIMATE_PREFIX)
+    known = cache.get(estimate_key)
+    if known is not None:
+        return ListCount(known, estimated=True)
+    found = tuple(queryset.order_by().values_list("pk", flat=True)[: limit + 1])
+    if len(found) <= limit:
+        return ListCount(len(found), pks=found)
     if connections[queryset.db].vendor == "postgresql":
         planned = planner_estimate(rows)
         if planned > limit:
-            return ListCount(_two_significant_digits(planned), estimated=True)
+            # Kept apart from exact counts (a page past the estimated end asks for the exact one),
+            # so that the next page skips the bounded count too (a month's birthdays in a branch:
+            # 26 ms of index and table reads on every page at 1,000,000 customers).
+            estimate = _two_significant_digits(planned)
+            cache.set(estimate_key, estimate, timeout=_cache_seconds())
+            return ListCount(estimate, estimated=True)
     return ListCount(cached_count(rows), estimated=True)
-
-
-def exact_count(queryset) -> int:
-    return queryset.order_by().values("pk").count()
 
 
 def cached_count(queryset) -> int:
@@ -101,11 +111,27 @@ def cached_count(queryset) -> int:
     value = cache.get(key)
     if value is None:
         value = queryset.count()
-        cache.set(key, value, timeout=int(getattr(settings, "STEWARD_COUNT_CACHE_SECONDS", 600)))
+        cache.set(key, value, timeout=_cache_seconds())
     return value
 
 
-def _count_key(queryset) -> str:
+def cached_rows(queryset) -> list:
+    """The rows of a small query (a page's primary keys), read once per query and data generation,
+    like cached_count: for a query whose few rows cost a scan of the list (the customers without
+    figures at the end of an AUM order: an anti-join over 1,000,000 customers, 540 ms a visit)."""
+    key = _count_key(queryset, prefix="steward:list-rows:")
+    rows = cache.get(key)
+    if rows is None:
+        rows = list(queryset)
+        cache.set(key, rows, timeout=_cache_seconds())
+    return rows
+
+
+def _cache_seconds() -> int:
+    return int(getattr(settings, "STEWARD_COUNT_CACHE_SECONDS", 600))
+
+
+def _count_key(queryset, prefix: str = "steward:list-count:") -> str:
     sql, params = queryset.query.sql_with_params()
     text = json.dumps(
         [
@@ -117,7 +143,7 @@ def _count_key(queryset) -> str:
         ],
         ensure_ascii=False,
     )
-    return "steward:list-count:" + hashlib.sha256(text.encode()).hexdigest()
+    return prefix + hashlib.sha256(text.encode()).hexdigest()
 
 
 def planner_estimate(queryset) -> int:

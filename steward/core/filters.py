@@ -7,6 +7,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from steward.core.widgets import quicken
+
 
 class StewardFilterSet(django_filters.FilterSet):
     """Adds `q`, a quick search over `search_fields` (prefix or contains matches)."""
@@ -23,6 +25,7 @@ class StewardFilterSet(django_filters.FilterSet):
             for field in form.fields.values():
                 css = "form-select" if hasattr(field, "choices") else "form-control"
                 field.widget.attrs.setdefault("class", css)
+                quicken(field.widget)  # drawn on every list visit: see steward.core.widgets
             self._styled = True
         return form
 

@@ -27,7 +27,7 @@ from django_tables2 import RequestConfig
 from django_tables2.rows import BoundRows
 
 from steward.access.services import has_permission
-from steward.core.counting import ListCount, count_rows, exact_count
+from steward.core.counting import ListCount, cached_count, count_rows
 from steward.core.errors import DomainError
 from steward.core.export import table_to_xlsx
 
@@ -72,8 +72,10 @@ class CountedPaginator(Paginator):
         return self.list_count.estimated
 
     def count_exactly(self) -> None:
+        # Cached per query and data generation, like the estimate's fallback: the last page of a
+        # big list is opened again and again (a quarter of a million rows: 223 ms a visit at 1M).
         queryset = self.count_queryset if self.count_queryset is not None else self.object_list
-        self.__dict__["list_count"] = ListCount(exact_count(queryset))
+        self.__dict__["list_count"] = ListCount(cached_count(queryset.order_by().values("pk")))
         self.__dict__.pop("num_pages", None)
 
     def validate_number(self, number):

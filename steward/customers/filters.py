@@ -99,9 +99,11 @@ class CustomerFilterSet(StewardFilterSet):
         super().__init__(*args, request=request, **kwargs)
         self.filters["risk_level"].extra["choices"] = code_choices("risk_level", blank=False)
         if request is not None:
-            self.filters["org"].queryset = Org.objects.visible_to(request.user, "org.org:view") | Org.objects.filter(
-                pk=request.user.org_id
-            )
+            # Only what the choice shows and the subtree filter reads: the org select is drawn on
+            # every list visit (104 orgs with their addresses and hours were built for a label each).
+            self.filters["org"].queryset = (
+                Org.objects.visible_to(request.user, "org.org:view") | Org.objects.filter(pk=request.user.org_id)
+            ).only("pk", "name", "path")
 
     def quick_search(self, queryset, name, value):
         return quick_search(queryset, value)

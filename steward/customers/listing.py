@@ -12,8 +12,9 @@ figures rows whose customer is in the list (a correlated EXISTS on the list's ow
 scope, confidentiality and filters unchanged), so the first page costs about 20 × (bank / list)
 index steps instead of a sort of the whole list. Pages past the middle walk the index from the
 other end. Customers without a figures row (created by hand before any intake) come after all
-others in both directions. Ties (in AUM, and among those without figures) are broken by customer
-id in the direction of the sort, as in the small lists (CustomerTable.order_aum): both paths order alike.
+others in both directions; finding them is an anti-join over the list, so their page is read once
+per data generation (steward.core.counting.cached_rows), like the list's counts. Ties (in AUM,
+and among those without figures) are broken by customer id in the direction of the sort, as in the small lists (CustomerTable.order_aum): both paths order alike.
 Small lists (an RM's book) keep the single sorted query: there the owner or org index finds the
 few rows and a walk would step over most of the bank.
 """
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef
 
-from steward.core.counting import cached_count
+from steward.core.counting import cached_count, cached_rows
 from steward.customers.models import CustomerFigures
 
 
@@ -44,6 +45,6 @@ def aum_ordered_page(visible, rows, *, descending: bool, bottom: int, top: int) 
     if top > with_figures:
         without = visible.filter(figures__isnull=True).order_by("-pk" if descending else "pk")
         without = without.values_list("pk", flat=True)
-        ids += list(without[max(0, bottom - with_figures) : top - with_figures])
+        ids += cached_rows(without[max(0, bottom - with_figures) : top - with_figures])
     found = rows.order_by().in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from steward.access.scope import SCOPE_OWN, ScopedQuerySet, scope_condition
+from steward.core.db_functions import MonthOf
 from steward.core.models import TimeStampedModel
 from steward.privacy.fields import EncryptedPiiField, PiiCharField
 
@@ -143,6 +144,11 @@ class Customer(TimeStampedModel):
                 opclasses=["varchar_pattern_ops"],
                 include=["id", "is_confidential", "owner", "org"],
             ),
+            # The birthday-month filter and segment rule (MonthOf, plain SQL). Besides finding a
+            # month's customers, the index gives PostgreSQL statistics on the month: without them
+            # it guessed 0.5 % of rows for any month (1/12 really) and walked a big list's AUM index
+            # with parallel workers that read 34,000 customers for a page of 20 (311 → 37 ms cold).
+            models.Index(MonthOf("birth_date"), name="customer_birth_month"),
         ]
 
     def __str__(self) -> str:

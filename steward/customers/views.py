@@ -12,6 +12,7 @@ from django.views import View
 
 from steward.access.services import has_permission
 from steward.basedata.services import code_label
+from steward.core.counting import exact_count_limit
 from steward.core.errors import DomainError
 from steward.core.views import (
     ObjectActionView,
@@ -96,8 +97,16 @@ class CustomerListView(ObjectListView):
             return None
 
         def read(paginator, bottom, top):
-            if not paginator.count_is_estimate:
-                return None
+            # A list counted exactly can still be big (its last page asks for the exact count):
+            # the single sorted query would then skip a quarter of a million rows (1 s at 1,000,000).
+            if paginator.count <= exact_count_limit():
+                pks = paginator.list_count.pks
+                if pks is None:
+                    return None
+                # A small filtered list (a surname and a birthday month in a branch): its rows were
+                # found by the count; sorting them by primary key spares a second evaluation of the
+                # filter (15 of 35 ms of SQL at 1,000,000 customers).
+                return list(table.data.data.filter(pk__in=pks)[bottom:top])
             return aum_ordered_page(
                 paginator.count_queryset, table.data.data, descending=order[0] == "-aum", bottom=bottom, top=top
             )

@@ -234,3 +234,79 @@ def test_the_birthday_month_filter_starts_at_any_month(book, ranked, client):
     born = {c.cif for c in mine if c.birth_date and c.birth_date.month == month}
     listed = set(cifs_in(client.get("/customers/", {"birthday_month": month})))
     assert born and listed == born
+
+
+def statements_of(client, url, **params) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, params).status_code == 200
+    return [q["sql"] for q in captured]
+
+
+def test_a_big_lists_total_is_found_once_and_kept_until_the_next_bulk_write(book, ranked, client, settings):
+    """CUS-03 (issue 12, point 6): the second visit of a big list neither counts its rows again nor
+    asks the planner again; a bulk write (refresh_statistics) makes it count once more."""
+    settings.STEWARD_EXACT_COUNT_LIMIT = 3
+    client.force_login(book.bank.north_manager)
+    refresh_statistics(Customer, CustomerFigures)
+    first = statements_of(client, "/customers/org/", per_page=2)
+    assert any(sql.startswith(('SELECT "customers_customer"."id"', "EXPLAIN")) for sql in first)
+    again = statements_of(client, "/customers/org/", per_page=2, page=2)
+    assert not [sql for sql in again if sql.startswith("EXPLAIN") or "COUNT(*)" in sql], again
+    assert not [sql for sql in again if sql.startswith('SELECT "customers_customer"."id" FROM')], again
+    refresh_statistics(Customer)
+    after = statements_of(client, "/customers/org/", per_page=2)
+    assert any(sql.startswith(('SELECT "customers_customer"."id"', "EXPLAIN")) for sql in after)
+
+
+def test_the_last_page_of_a_big_list_is_read_down_the_index_and_its_exact_count_is_kept(
+    book, ranked, client, settings
+):
+    """CUS-03: a page past the estimated end counts exactly, once: the next visit of the last page
+    counts nothing, and its rows come from the AUM index walk, never from a sorted query that skips
+    every row before them (at 1,000,000 customers: 1 s)."""
+    settings.STEWARD_EXACT_COUNT_LIMIT = 3
+    manager = book.bank.north_manager
+    client.force_login(manager)
+    expected = expected_aum_order(manager)
+    last = (len(expected) + 1) // 2
+    statements_of(client, "/customers/org/", per_page=2, page=999)  # past the end: counts exactly, once
+    statements = statements_of(client, "/customers/org/", per_page=2, page=999)
+    assert not [sql for sql in statements if "COUNT(*)" in sql], statements
+    assert not [sql for sql in statements if "OFFSET" in sql and "LEFT OUTER JOIN" in sql], statements
+    assert cifs_in(client.get("/customers/org/", {"per_page": 2, "page": 999})) == expected[(last - 1) * 2 :]
+
+
+def test_the_customers_without_figures_are_looked_for_once_per_data_generation(book, ranked, client, settings):
+    """CUS-03: the end of a big list in AUM order (customers without figures) is an anti-join over
+    the list: read once, then kept until a bulk write moves the data generation — and right after it."""
+    settings.STEWARD_EXACT_COUNT_LIMIT = 3
+    manager = book.bank.north_manager
+    client.force_login(manager)
+    expected = expected_aum_order(manager)
+    last = (len(expected) + 1) // 2
+
+    def anti_joins():
+        statements = statements_of(client, "/customers/org/", per_page=2, page=last)
+        return [sql for sql in statements if re.search(r'"customers_customerfigures"\."\w+" IS NULL', sql)]
+
+    assert anti_joins()
+    assert not anti_joins()
+    people, _bare = ranked
+    CustomerFigures.objects.filter(customer=people[0]).delete()  # a third customer without figures
+    refresh_statistics(Customer, CustomerFigures)
+    assert anti_joins()
+    expected = expected_aum_order(manager)
+    assert every_page(client, "/customers/org/", 2) == expected
+    assert people[0].cif in expected[-3:]
+
+
+def test_a_small_filtered_list_reads_its_page_by_the_keys_its_count_found(book, ranked, client):
+    """CUS-03: a filter matching few customers is evaluated once: the bounded count returns their
+    keys and the page is read by primary key, in the list's order."""
+    people, _bare = ranked
+    client.force_login(book.bank.north_manager)
+    statements = statements_of(client, "/customers/org/", q="排", per_page=2)
+    page = [sql for sql in statements if sql.startswith('SELECT "customers_customer"."id", "customers_customer"."cif"')]
+    assert len(page) == 1 and '"customers_customer"."id" IN (' in page[0], page
+    by_aum = sorted(people, key=lambda c: (-c.figures.aum, -c.pk))
+    assert every_page(client, "/customers/org/", 2, q="排") == [c.cif for c in by_aum]
