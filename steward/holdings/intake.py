@@ -175,7 +175,7 @@ def _date(value: str, column: str, required: bool = False):
     value = value.strip()
     if not value:
         if required:
-            raise RowError(_("%(column)s is empty") % {"column": column})
+            raise RowError(stored_reason(gettext_noop("%(column)s is empty"), column=column))
         return None
     try:
         if not DATE_FORM.fullmatch(value):
@@ -183,7 +183,9 @@ def _date(value: str, column: str, required: bool = False):
         return dt.date.fromisoformat(value)
     except ValueError:
         raise RowError(
-            _("%(column)s is not a date (YYYY-MM-DD): %(value)s") % {"column": column, "value": value[:40]}
+            stored_reason(
+                gettext_noop("%(column)s is not a date (YYYY-MM-DD): %(value)s"), column=column, value=value[:40]
+            )
         ) from None
 
 
@@ -193,23 +195,25 @@ def _money(value: str, column: str) -> Decimal:
     value = value.strip()
     if not AMOUNT_FORM.fullmatch(value):
         if re.fullmatch(r"[+-]?\d+\.\d{3,}", value, re.ASCII):
-            raise RowError(_("%(column)s has more than two decimals") % {"column": column})
-        raise RowError(_("%(column)s is not an amount") % {"column": column})
+            raise RowError(stored_reason(gettext_noop("%(column)s has more than two decimals"), column=column))
+        raise RowError(stored_reason(gettext_noop("%(column)s is not an amount"), column=column))
     try:
         amount = Decimal(value)
     except InvalidOperation:  # (cannot happen after the form check; kept as the last guard)
-        raise RowError(_("%(column)s is not an amount") % {"column": column}) from None
+        raise RowError(stored_reason(gettext_noop("%(column)s is not an amount"), column=column)) from None
     if abs(amount) >= Decimal("1e18"):
-        raise RowError(_("%(column)s is not an amount") % {"column": column})
+        raise RowError(stored_reason(gettext_noop("%(column)s is not an amount"), column=column))
     return amount.quantize(Decimal("0.01"))  # (exact: at most two decimals were written)
 
 
 def _text(value: str, column: str, max_length: int, required: bool = False) -> str:
     value = value.strip()
     if required and not value:
-        raise RowError(_("%(column)s is empty") % {"column": column})
+        raise RowError(stored_reason(gettext_noop("%(column)s is empty"), column=column))
     if len(value) > max_length:
-        raise RowError(_("%(column)s is longer than %(n)s characters") % {"column": column, "n": max_length})
+        raise RowError(
+            stored_reason(gettext_noop("%(column)s is longer than %(n)s characters"), column=column, n=max_length)
+        )
     return value
 
 
@@ -219,7 +223,7 @@ def _flag(value: str, column: str) -> bool:
         return True
     if lowered in {"", "0", "n", "no", "false"}:
         return False
-    raise RowError(_("%(column)s must be Y or N") % {"column": column})
+    raise RowError(stored_reason(gettext_noop("%(column)s must be Y or N"), column=column))
 
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -557,7 +561,7 @@ def _parse(reader, entity, row_parser, progress: ProgressFn | None, total: int, 
         line_no, end_of_previous = end_of_previous + 1, reader.line_num
         parsed.read += 1
         if _undecodable(values):
-            parsed.rejected.append((line_no, _("the line is not valid UTF-8 text"), values))
+            parsed.rejected.append((line_no, stored_reason(gettext_noop("the line is not valid UTF-8 text")), values))
             continue
         if skip is not None and len(values) == width and skip(values):
             parsed.skipped += 1
@@ -568,7 +572,9 @@ def _parse(reader, entity, row_parser, progress: ProgressFn | None, total: int, 
         try:
             if len(values) != width:
                 raise RowError(
-                    _("%(found)s columns instead of %(expected)s") % {"found": len(values), "expected": width}
+                    stored_reason(
+                        gettext_noop("%(found)s columns instead of %(expected)s"), found=len(values), expected=width
+                    )
                 )
             parsed.rows.append(row_parser(line_no, values))
         except RowError as exc:
@@ -585,19 +591,21 @@ def _products(cursor, path, data_date, now, progress, total, columns) -> tuple[P
     def row(line, v):
         code = _text(v[0], "code", 40, True)
         if code in seen:
-            raise RowError(_("product %(code)s appears twice") % {"code": code})
+            raise RowError(stored_reason(gettext_noop("product %(code)s appears twice"), code=code))
         category = categories.get(v[2].strip())
         if category is None:
-            raise RowError(_("unknown product category %(code)s") % {"code": v[2].strip()})
+            raise RowError(stored_reason(gettext_noop("unknown product category %(code)s"), code=v[2].strip()))
         risk = v[3].strip().upper()
         if risk not in RISK_LEVELS:
-            raise RowError(_("risk level must be R1 to R5"))
+            raise RowError(stored_reason(gettext_noop("risk level must be R1 to R5")))
         currency = (v[4].strip() or "CNY").upper()
         if currency not in ISO_4217:
-            raise RowError(_("currency %(code)s is not an ISO 4217 currency code") % {"code": currency[:10]})
+            raise RowError(
+                stored_reason(gettext_noop("currency %(code)s is not an ISO 4217 currency code"), code=currency[:10])
+            )
         term = v[5].strip()
         if term and not term.isdigit():
-            raise RowError(_("term_days is not a whole number"))
+            raise RowError(stored_reason(gettext_noop("term_days is not a whole number")))
         seen.add(code)
         return (
             code,
@@ -776,38 +784,38 @@ def _customers(cursor, path, data_date, now, progress, total, columns) -> tuple[
     def row(line, v):
         cif = _text(v[0], "cif", 32, True)
         if cif in seen:
-            raise RowError(_("customer %(cif)s appears twice") % {"cif": cif})
+            raise RowError(stored_reason(gettext_noop("customer %(cif)s appears twice"), cif=cif))
         id_type = v[2].strip() or "01"
         id_number = re.sub(r"\s+", "", v[3]).upper()
         birth_date = _date(v[4], "birth_date")
         gender = v[5].strip().upper() or "U"
         if id_type == "01":
             if not resident_id_valid(id_number):
-                raise RowError(_("ID number is not a valid 18-digit resident ID"))
+                raise RowError(stored_reason(gettext_noop("ID number is not a valid 18-digit resident ID")))
             birth_date = birth_date or dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
             if gender == "U":
                 gender = "M" if int(id_number[16]) % 2 else "F"
         if gender not in {"M", "F", "U"}:
-            raise RowError(_("gender must be M, F or U"))
+            raise RowError(stored_reason(gettext_noop("gender must be M, F or U")))
         mobile = re.sub(r"\D", "", v[6])
         if mobile and not re.fullmatch(r"1\d{10}", mobile):
-            raise RowError(_("mobile is not an 11-digit mobile number"))
+            raise RowError(stored_reason(gettext_noop("mobile is not an 11-digit mobile number")))
         risk = v[11].strip().upper()
         if risk not in RISK_LEVELS:
-            raise RowError(_("risk level must be R1 to R5"))
+            raise RowError(stored_reason(gettext_noop("risk level must be R1 to R5")))
         kyc_status = v[13].strip() or "pending"
         if kyc_status not in kyc:
-            raise RowError(_("unknown KYC status %(value)s") % {"value": kyc_status})
+            raise RowError(stored_reason(gettext_noop("unknown KYC status %(value)s"), value=kyc_status))
         status = v[15].strip() or "active"
         if status not in statuses:
-            raise RowError(_("unknown status %(value)s") % {"value": status})
+            raise RowError(stored_reason(gettext_noop("unknown status %(value)s"), value=status))
         org = orgs.get(v[16].strip())
         if org is None:
-            raise RowError(_("unknown org code %(code)s") % {"code": v[16].strip()})
+            raise RowError(stored_reason(gettext_noop("unknown org code %(code)s"), code=v[16].strip()))
         owner_no = v[17].strip()
         owner = owners.get(owner_no) if owner_no else None
         if owner_no and owner is None:
-            raise RowError(_("unknown employee number %(no)s") % {"no": owner_no})
+            raise RowError(stored_reason(gettext_noop("unknown employee number %(no)s"), no=owner_no))
         values = (
             cif,
             _text(v[1], "name", 100, True),
@@ -897,9 +905,9 @@ def _account_parser():
     def row(line, v):
         number = re.sub(r"\s+", "", v[0])
         if not number or len(number) > 40:
-            raise RowError(_("account_no is empty or too long"))
+            raise RowError(stored_reason(gettext_noop("account_no is empty or too long")))
         if number in seen:
-            raise RowError(_("account appears twice"))
+            raise RowError(stored_reason(gettext_noop("account appears twice")))
         cif = _text(v[1], "cif", 32, True)
         product = _text(v[2], "product_code", 40, True)
         opened, closed = _date(v[3], "opened_on"), _date(v[4], "closed_on")
@@ -980,13 +988,13 @@ def _accounts(cursor, path, data_date, now, progress, total, columns) -> tuple[P
         cursor,
         "stage_accounts",
         [
-            ("s.customer_id IS NULL", _("unknown customer number")),
-            ("s.product_id IS NULL", _("unknown product code")),
+            ("s.customer_id IS NULL", stored_reason(gettext_noop("unknown customer number"))),
+            ("s.product_id IS NULL", stored_reason(gettext_noop("unknown product code"))),
             # A day is the union of its sources: an account's balance comes from one of them.
             (
                 f"EXISTS (SELECT 1 FROM {balance_t} o WHERE o.data_date = {day} AND o.account_id = s.account_id "
                 f"AND o.source <> {_lit(scope.source)})",
-                _("another source delivered this account for the day"),
+                stored_reason(gettext_noop("another source delivered this account for the day")),
             ),
         ],
     )
@@ -1081,24 +1089,26 @@ def _transaction_parser():
     def row(line, v):
         reference = _text(v[0], "reference", 40, True)
         if reference in seen:
-            raise RowError(_("reference appears twice"))
+            raise RowError(stored_reason(gettext_noop("reference appears twice")))
         number = re.sub(r"\s+", "", v[1])
         if not number:
-            raise RowError(_("account_no is empty"))
+            raise RowError(stored_reason(gettext_noop("account_no is empty")))
         try:
             if not DATETIME_FORM.fullmatch(v[2].strip()):
                 raise ValueError
             booked = dt.datetime.fromisoformat(v[2].strip())
         except ValueError:
-            raise RowError(_("booked_at is not a date and time (YYYY-MM-DD HH:MM:SS)")) from None
+            raise RowError(
+                stored_reason(gettext_noop("booked_at is not a date and time (YYYY-MM-DD HH:MM:SS)"))
+            ) from None
         if booked.tzinfo is None:
             booked = booked.replace(tzinfo=tz)
         amount = _money(v[3], "amount")
         if amount <= 0:
-            raise RowError(_("amount must be positive (the direction says in or out)"))
+            raise RowError(stored_reason(gettext_noop("amount must be positive (the direction says in or out)")))
         direction = v[4].strip().upper()
         if direction not in ("C", "D"):
-            raise RowError(_("direction must be C (in) or D (out)"))
+            raise RowError(stored_reason(gettext_noop("direction must be C (in) or D (out)")))
         values = (
             line,
             reference,
@@ -1177,7 +1187,9 @@ def _transactions(cursor, path, data_date, now, progress, total, columns) -> tup
         )
         _drop(cursor, "stage_transactions_py")
         parsed.rows = []
-    unmatched = _reject_unmatched(cursor, "stage_transactions", [("s.account_id IS NULL", _("unknown account"))])
+    unmatched = _reject_unmatched(
+        cursor, "stage_transactions", [("s.account_id IS NULL", stored_reason(gettext_noop("unknown account")))]
+    )
     _add_sql_rejects(cursor, parsed, "transactions", len(columns), unmatched)
     loaded = parsed.read - len(parsed.rejected)
     scope = _scope.get()
@@ -1557,7 +1569,7 @@ def _store_rejected(batch: IntakeBatch, entity: str, path: Path, parsed: Parsed)
     IntakeRejectedRow.objects.bulk_create(
         [
             IntakeRejectedRow(
-                batch=batch, line=line, reason=reason[:200], raw=_masked_raw(entity, values or raws.get(line, []))
+                batch=batch, line=line, reason=reason, raw=_masked_raw(entity, values or raws.get(line, []))
             )
             for line, reason, values in parsed.rejected
         ],

@@ -334,6 +334,26 @@ class IntakeBatch(models.Model):
 
         return source_label(self.source)
 
+    @property
+    def entity_label(self) -> str:
+        """What the file holds, in the reader's language (the entity code is the file's name)."""
+        return str(ENTITY_LABELS.get(self.entity, self.entity))
+
+    @property
+    def label(self) -> str:
+        """The file as a reader names it: "Core banking · Accounts and balances · 2026-03-31"."""
+        part = f" · {self.part}" if self.part else ""
+        return f"{self.source_label} · {self.entity_label} · {self.data_date:%Y-%m-%d}{part}"
+
+
+# The files of a day (steward.holdings.intake.LAYOUTS), as the intake pages name them.
+ENTITY_LABELS = {
+    "products": _("Products"),
+    "customers": _("Customers"),
+    "accounts": _("Accounts and balances"),
+    "transactions": _("Transactions"),
+}
+
 
 class IntakeDay(models.Model):
     """The state of a data date's derived figures: a day whose figures are not derived is never
@@ -365,7 +385,9 @@ class IntakeDay(models.Model):
 class IntakeRejectedRow(models.Model):
     batch = models.ForeignKey(IntakeBatch, on_delete=models.CASCADE, related_name="rejected_rows")
     line = models.PositiveIntegerField(_("line"))
-    reason = models.CharField(_("reason"), max_length=200)
+    # Stored as its source text and parameters (steward.holdings.reasons): the load runs in a
+    # worker, the reader reads in his own language.
+    reason = models.TextField(_("reason"))
     raw = models.TextField(_("raw row"))
 
     objects = BankWideQuerySet.as_manager()

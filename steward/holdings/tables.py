@@ -80,10 +80,12 @@ class IntakeBatchTable(StewardTable):
         return record.source_label
 
     def render_entity(self, value, record):
-        return format_html('<a href="{}">{}</a>', reverse("holdings:batch_detail", args=[record.pk]), value)
+        return format_html(
+            '<a href="{}">{}</a>', reverse("holdings:batch_detail", args=[record.pk]), record.entity_label
+        )
 
     def value_entity(self, value, record):
-        return value
+        return record.entity_label
 
     def render_rows_rejected(self, value, record):
         if not value:
@@ -120,6 +122,12 @@ class RejectedRowTable(StewardTable):
     def render_line(self, value):
         return format_html('<span data-testid="rejected-line">{}</span>', value)
 
+    def render_reason(self, value):
+        return shown_reason(value)
+
+    def value_reason(self, value):
+        return shown_reason(value)
+
     def value_line(self, value):
         return value
 
@@ -138,7 +146,7 @@ class AllRejectedRowTable(RejectedRowTable):
         order_by = ("-batch__data_date", "batch__entity", "line")
 
     def render_batch(self, value, record):
-        return format_html('<a href="{}">{}</a>', reverse("holdings:batch_detail", args=[record.batch_id]), value)
+        return format_html('<a href="{}">{}</a>', reverse("holdings:batch_detail", args=[record.batch_id]), value.label)
 
     def value_batch(self, value, record):
-        return str(value)
+        return value.label

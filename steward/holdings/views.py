@@ -191,7 +191,7 @@ class RejectedRowListView(ObjectListView):
 
     def extra_context(self, request):
         return {
-            "title": _("%(batch)s — rejected rows") % {"batch": self.batch},
+            "title": _("%(batch)s — rejected rows") % {"batch": self.batch.label},
             "batch": self.batch,
             "reason": shown_reason(self.batch.error),
         }

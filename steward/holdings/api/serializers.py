@@ -41,11 +41,15 @@ class IntakeRejectedRowSerializer(serializers.ModelSerializer):
     source = serializers.CharField(source="batch.source", read_only=True)
     entity = serializers.CharField(source="batch.entity", read_only=True)
     data_date = serializers.DateField(source="batch.data_date", read_only=True)
+    reason = serializers.SerializerMethodField()
 
     class Meta:
         model = IntakeRejectedRow
         fields = ["id", "batch", "source", "entity", "data_date", "line", "reason", "raw"]
         read_only_fields = fields
+
+    def get_reason(self, row) -> str:
+        return shown_reason(row.reason)
 
 
 class IntakeUploadSerializer(serializers.Serializer):

@@ -15,6 +15,7 @@ from steward.holdings.models import (
     Product,
     Transaction,
 )
+from steward.holdings.reasons import english_reason
 from steward.holdings.tests.conftest import DAY, write_csv
 from steward.privacy.crypto import blind_index
 
@@ -93,7 +94,10 @@ def test_bad_rows_are_quarantined_while_good_rows_load(bank, tmp_path):
 
     assert (batch.status, batch.rows_loaded, batch.rows_rejected) == ("loaded", 1, 2)
     assert list(Customer.objects.values_list("cif", flat=True)) == ["C1"]
-    rejected = list(IntakeRejectedRow.objects.order_by("line").values_list("line", "reason", "raw"))
+    rejected = [
+        (line, english_reason(reason), raw)
+        for line, reason, raw in IntakeRejectedRow.objects.order_by("line").values_list("line", "reason", "raw")
+    ]
     assert [(line, reason) for line, reason, _raw in rejected] == [
         (3, "ID number is not a valid 18-digit resident ID"),
         (4, "unknown org code NOPE"),
@@ -118,7 +122,7 @@ def test_accounts_of_unknown_customers_are_quarantined_by_the_set_based_check(da
     )
     batch = load_file(None, day_dir / "accounts.csv", "accounts", DAY)
     assert (batch.rows_loaded, batch.rows_rejected) == (1, 2)
-    reasons = dict(batch.rejected_rows.values_list("line", "reason"))
+    reasons = {line: english_reason(reason) for line, reason in batch.rejected_rows.values_list("line", "reason")}
     assert reasons == {3: "unknown customer number", 4: "balance is not an amount"}
     assert DailyBalance.objects.filter(data_date=DAY).count() == 1  # the day was replaced, not added to
 

@@ -22,6 +22,7 @@ from steward.holdings.models import (
     TierChange,
     Transaction,
 )
+from steward.holdings.reasons import english_reason
 from steward.holdings.tests import bank_files as files
 
 D1, D2, D3 = dt.date(2026, 3, 29), dt.date(2026, 3, 30), dt.date(2026, 3, 31)
@@ -37,7 +38,10 @@ def customers(bank, tmp_path):
 
 
 def rejected(batch):
-    return list(batch.rejected_rows.order_by("line").values_list("line", "reason"))
+    return [
+        (line, english_reason(reason))
+        for line, reason in batch.rejected_rows.order_by("line").values_list("line", "reason")
+    ]
 
 
 # --- undecodable bytes ----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from steward.customers.models import Customer
 from steward.holdings import intake
 from steward.holdings.intake import LAYOUTS, load_day, load_file
 from steward.holdings.models import Account, DailyBalance, IntakeBatch, IntakeFingerprint, Transaction
+from steward.holdings.reasons import english_reason
 from steward.holdings.tests.conftest import DAY, write_csv
 
 NEXT = DAY + dt.timedelta(days=1)
@@ -25,7 +26,10 @@ def read_rows(path):
 
 
 def rejected(batch):
-    return list(batch.rejected_rows.order_by("line").values_list("line", "reason"))
+    return [
+        (line, english_reason(reason))
+        for line, reason in batch.rejected_rows.order_by("line").values_list("line", "reason")
+    ]
 
 
 @pytest.fixture

@@ -115,11 +115,13 @@ def test_a_rejected_row_is_listed_with_its_line_reason_and_masked_row_on_the_pag
 
     for html in (detail, listing):
         assert 'data-testid="rejected-line">3<' in html
-        assert row.reason in html and "T-BAD-2" in html and account.number not in html
+        assert shown_reason(row.reason) in html and "T-BAD-2" in html and account.number not in html
     assert "T-BAD-2" not in other
     assert api["count"] == 1
     item = api["results"][0]
-    assert (item["line"], item["reason"], item["batch"], item["entity"]) == (3, row.reason, batch.pk, "transactions")
+    assert (item["line"], item["reason"], item["batch"], item["entity"]) == (
+        3, shown_reason(row.reason), batch.pk, "transactions"
+    )  # fmt: skip
     assert "T-BAD-2" in item["raw"] and account.number not in item["raw"]
 
 
@@ -258,3 +260,29 @@ def test_a_reason_written_by_a_chinese_worker_reads_in_english_for_an_english_re
 
     assert "Wrong header in transactions.csv" in english and "表头有误" not in english
     assert "transactions.csv 的表头有误" in chinese
+
+
+def test_a_rejected_rows_reason_reads_in_each_readers_language_whatever_the_workers(
+    day_dir, operator_client, operator_api, settings
+):
+    """DAT-01 (issue 12, point 4): a row rejected while the load ran in Chinese reads in English
+    for an English reader (page, list, export and API) and in Chinese for a Chinese one."""
+    with translation.override("zh-hans"):
+        batch, _account = load_transactions_with_a_bad_row(day_dir)
+
+    operator_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = operator_client.get(f"/holdings/intake/{batch.pk}/").content.decode()
+    listing = operator_client.get("/holdings/intake/rejected/", {"batch": batch.pk}).content.decode()
+    operator_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    chinese = operator_client.get(f"/holdings/intake/{batch.pk}/").content.decode()
+    with translation.override("zh-hans"):
+        in_chinese = translation.gettext("%(column)s is not an amount") % {"column": "amount"}
+
+    assert "amount is not an amount" in english and "amount is not an amount" in listing
+    assert in_chinese != "amount is not an amount" and in_chinese not in english
+    assert in_chinese in chinese and "amount is not an amount" not in chinese
+    api = operator_api.get("/api/v1/intake-rejected-rows/", {"batch": batch.pk}, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert api["results"][0]["reason"] == "amount is not an amount"
+    # Searching the rejected rows by words of the reason still finds them (the English text is stored).
+    found = operator_client.get("/holdings/intake/rejected/", {"q": "not an amount"}).content.decode()
+    assert 'data-testid="rejected-line">3<' in found
