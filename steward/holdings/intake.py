@@ -413,12 +413,40 @@ def _pg_copy_raw(cursor, path: Path, name: str, width: int) -> None:
         f"CREATE TEMP TABLE {name} (line bigint GENERATED ALWAYS AS IDENTITY (START 2), "
         f"{', '.join(f'{c} text' for c in columns)})"
     )
+    newlines, last = 0, b"\n"
     with (
         open(path, "rb") as handle,
         cursor.cursor.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, HEADER true)") as copy,
     ):
         while chunk := handle.read(1 << 20):
             copy.write(chunk)
+            newlines, last = newlines + chunk.count(b"\n"), chunk[-1:]
+    cursor.execute(f"SELECT count(*) FROM {name}")
+    records = cursor.fetchone()[0]
+    physical_lines = newlines + (0 if last == b"\n" else 1)
+    if records + 1 != physical_lines:  # (the header is a line)
+        _number_by_physical_line(cursor, path, name)
+
+
+def _number_by_physical_line(cursor, path: Path, name: str) -> None:
+    """COPY numbers records; a record whose quoted field spans lines (an address written over two)
+    makes every later record's number smaller than its line in the file. A reader looks a rejected
+    row up by its physical line, so the records are numbered as the Python parser numbers them
+    (the line a record starts on). Counting the file's newlines while it is copied tells when."""
+    starts = []
+    with open(path, newline="", encoding="utf-8", errors="replace") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        end_of_previous = reader.line_num
+        for _values in reader:
+            starts.append(end_of_previous + 1)
+            end_of_previous = reader.line_num
+    cursor.execute(f"ALTER TABLE {name} ALTER COLUMN line DROP IDENTITY")
+    cursor.execute(
+        f"UPDATE {name} r SET line = m.physical FROM unnest(%s::bigint[], %s::bigint[]) AS m(record, physical) "
+        f"WHERE r.line = m.record",
+        [list(range(2, len(starts) + 2)), starts],
+    )
 
 
 def _pg_stage(cursor, path, entity, width, spec, row_parser, py_columns, resolve, progress, total):

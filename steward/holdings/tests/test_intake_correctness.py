@@ -84,6 +84,28 @@ def test_an_undecodable_customer_line_is_rejected_with_its_physical_line(custome
     assert set(Customer.objects.filter(cif__in=["C4", "C5", "C6"]).values_list("cif", flat=True)) == {"C4", "C5"}
 
 
+def test_a_rejected_row_after_a_field_written_over_two_lines_keeps_its_physical_line(customers, tmp_path):
+    """DAT-01: PostgreSQL's COPY numbers records, not lines; after a description written over two
+    lines, a rejected row is still reported at the line an operator finds it on in the file (as on
+    SQLite and in the Python parser)."""
+    load_file(None, files.write(tmp_path / "d2", "accounts", [files.account("A1", "C1")]), "accounts", D2)
+    path = files.write_bytes(
+        tmp_path / "d2",
+        "transactions",
+        [
+            b'T1,A1,2026-03-31 10:00:00,10.00,C,atm,"first line\nsecond line"',
+            b"T2,A1,2026-03-31 11:00:00,ten,C,atm,",
+            b"T3,A1,2026-03-31 12:00:00,30.00,D,atm,",
+        ],
+    )
+
+    batch = load_file(None, path, "transactions", D2)
+
+    assert rejected(batch) == [(4, "amount is not an amount")]
+    assert set(Transaction.objects.values_list("reference", flat=True)) == {"T1", "T3"}
+    assert Transaction.objects.get(reference="T1").description == "first line\nsecond line"
+
+
 # --- exact values -----------------------------------------------------------------------------------
 
 
