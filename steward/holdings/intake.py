@@ -421,8 +421,7 @@ def _pg_copy_raw(cursor, path: Path, name: str, width: int) -> None:
         while chunk := handle.read(1 << 20):
             copy.write(chunk)
             newlines, last = newlines + chunk.count(b"\n"), chunk[-1:]
-    cursor.execute(f"SELECT count(*) FROM {name}")
-    records = cursor.fetchone()[0]
+    records = cursor.cursor.rowcount  # (what COPY reports: no count of the table)
     physical_lines = newlines + (0 if last == b"\n" else 1)
     if records + 1 != physical_lines:  # (the header is a line)
         _number_by_physical_line(cursor, path, name)
