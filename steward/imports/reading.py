@@ -13,6 +13,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 
@@ -166,6 +167,66 @@ def _csv_rows(handle) -> Iterator[tuple[int, list[str]]]:
         raise DomainError(_("The CSV file cannot be read: %(error)s") % {"error": error}, field="file") from error
     finally:
         wrapper.detach()  # the upload stays open for whoever opened it
+
+
+DIMENSION_RE = re.compile(rb'<(?:\w+:)?dimension ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"')
+SHEET_SAMPLE_BYTES = 65536
+SHEET_TARGET_RE = re.compile(rb'<(?:\w+:)?sheet\b[^>]*\br:id="([^"]+)"')
+
+
+def rows_estimate(handle, file_name: str) -> int | None:
+    """How many rows below the header the file holds, for the progress bar of the check (never a
+    limit): a workbook's first sheet says so in its dimension (Excel and openpyxl write it), a CSV
+    file is counted by its line breaks (a quoted field over two lines counts twice: an estimate).
+    None when the file does not say. Reads a few kilobytes of a workbook, never its cells."""
+    position = handle.tell()
+    try:
+        handle.seek(0)
+        head = handle.read(8)
+        handle.seek(0)
+        if head.startswith(XLSX_MAGIC):
+            return _sheet_dimension_rows(handle)
+        if head.startswith(OLE_MAGIC) or file_name.lower().endswith((".xlsx", ".xlsm")):
+            return None
+        breaks, last = 0, b"\n"
+        while chunk := handle.read(1 << 20):
+            breaks, last = breaks + chunk.count(b"\n"), chunk[-1:]
+        lines = breaks + (0 if last == b"\n" else 1)
+        return max(lines - 1, 0) or None
+    except Exception:  # a damaged file: reading it says why, the estimate only stays silent
+        return None
+    finally:
+        handle.seek(position)
+
+
+def _sheet_dimension_rows(handle) -> int | None:
+    with zipfile.ZipFile(handle) as workbook:
+        names = set(workbook.namelist())
+        target = "xl/worksheets/sheet1.xml"
+        if "xl/workbook.xml" in names and "xl/_rels/workbook.xml.rels" in names:
+            first = SHEET_TARGET_RE.search(workbook.read("xl/workbook.xml"))
+            if first:
+                relations = workbook.read("xl/_rels/workbook.xml.rels")
+                found = re.search(rb'Id="' + re.escape(first.group(1)) + rb'"[^>]*Target="([^"]+)"', relations)
+                found = found or re.search(rb'Target="([^"]+)"[^>]*Id="' + re.escape(first.group(1)) + rb'"', relations)
+                if found:
+                    name = found.group(1).decode().lstrip("/")
+                    target = name if name.startswith("xl/") else f"xl/{name}"
+        if target not in names:
+            return None
+        with workbook.open(target) as sheet:
+            start = sheet.read(SHEET_SAMPLE_BYTES)
+        size = workbook.getinfo(target).file_size
+    match = DIMENSION_RE.search(start[:4096])
+    if match and match.group(1):
+        return max(int(match.group(1)) - 1, 0) or None
+    # No dimension (a workbook written row by row, e.g. openpyxl's write-only mode): the rows of
+    # the sheet's first 64 KB, scaled to the sheet's unpacked size — exact when the sheet is smaller.
+    sampled = start.count(b"<row ") + start.count(b"<row>")
+    if sampled < 2:
+        return None
+    estimate = sampled if len(start) >= size else round(size * sampled / len(start))
+    return max(estimate - 1, 0) or None
 
 
 def rows(handle, file_name: str, columns, required=None) -> Iterator[tuple[int, dict]]:

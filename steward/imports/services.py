@@ -249,7 +249,7 @@ def _check_and_write_rows(run, importer, state, cursor, stage) -> None:
     write_as_checked = run.mode == ImportRun.Mode.IMPORT_GOOD
     with run.upload.open("rb") as handle:
         source = reading.rows(handle, run.file_name, importer.columns, importer.required_columns)
-        total = _rows_estimate(handle, run)
+        total = reading.rows_estimate(handle, run.file_name)
         if total:
             _progress(run, rows_total=total)
         batch: list[tuple[int, dict]] = []
@@ -281,11 +281,6 @@ def _check_and_write_rows(run, importer, state, cursor, stage) -> None:
     _progress(run, status=ImportRun.Status.SUCCEEDED)
     if run.writes and run.upload:
         _forget_upload(run)
-
-
-def _rows_estimate(handle, run) -> int | None:
-    """Rows in the file, when the sheet says (Excel writes its dimension); else None."""
-    return None
 
 
 def _check_batch(run, importer, state, cursor, stage, batch, write_as_checked) -> None:

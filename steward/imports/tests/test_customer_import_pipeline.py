@@ -365,3 +365,28 @@ def test_an_owner_chosen_in_the_import_is_stewards_decision(book, importer_clien
     with_owner, without = Customer.objects.get(cif="P000000"), Customer.objects.get(cif="P000001")
     assert with_owner.owner == book.bank.north_rm and with_owner.owner_decided_at is not None
     assert without.owner is None and without.owner_decided_at is None
+
+
+def test_the_check_shows_a_percentage_from_the_first_batch(book, importer, settings, monkeypatch):
+    """CUS-13: the progress bar moves while the file is checked, not only while it is saved: the
+    workbook's size is known before the first row is checked (its dimension), so the first batch
+    already reads as a share of the file."""
+    from steward.imports import services
+
+    settings.STEWARD_IMPORT_BATCH_ROWS = 10
+    run = services.start_import(importer, "customers", xlsx(book, rows_for(book, 40)), mode="import")
+    seen = []
+    customers = services.importer_for("customers")
+    real_check = customers.check
+
+    def watched(state, batch):
+        current = ImportRun.objects.get(pk=run.pk)
+        seen.append((current.phase, current.rows_total, current.progress_percent))
+        return real_check(state, batch)
+
+    monkeypatch.setattr(customers, "check", watched)
+    services.execute_import(run.pk)
+
+    assert seen[0] == ("checking", 40, 0)
+    assert [percent for _phase, _total, percent in seen[:4]] == [0, 25, 50, 75]
+    assert ImportRun.objects.get(pk=run.pk).status == "succeeded"

@@ -62,3 +62,31 @@ def test_a_damaged_workbook_is_a_clear_error_with_either_reader(settings, fast_l
     with pytest.raises(DomainError) as error:
         list(reading.rows(out, "customers.xlsx", COLUMNS))
     assert "not an Excel" in str(error.value)
+
+
+def test_the_rows_a_file_holds_are_estimated_without_reading_its_cells():
+    """CUS-13: the progress of a check is a share of the file: a workbook's first sheet says how
+    many rows it has (its dimension), a CSV file is counted by its line breaks; the upload is left
+    where it was, and a file that says nothing gives no estimate rather than an error."""
+    handle = workbook_bytes()
+    handle.seek(5)
+    assert reading.rows_estimate(handle, "book.xlsx") == 3  # lines 2–4 (one of them blank)
+    assert handle.tell() == 5
+    csv_file = io.BytesIO("客户号,姓名\nC1,甲\nC2,乙\nC3,丙".encode())
+    assert reading.rows_estimate(csv_file, "list.csv") == 3
+    assert reading.rows_estimate(io.BytesIO(b"PK\x03\x04 not a zip"), "bad.xlsx") is None
+    assert reading.rows_estimate(io.BytesIO(b"only a header\n"), "empty.csv") is None
+
+
+def test_a_workbook_written_row_by_row_is_estimated_from_a_sample_of_its_sheet():
+    """CUS-13: a workbook without a dimension (written row by row) is estimated from the rows of
+    its sheet's first 64 KB, scaled to the sheet's size: close, never read in full."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("customers")
+    sheet.append(["Customer number", "Name", "Opened"])
+    for i in range(5000):
+        sheet.append([f"C{i:06d}", f"客户{i}", dt.date(2024, 1, 1 + i % 28)])
+    out = io.BytesIO()
+    workbook.save(out)
+    estimate = reading.rows_estimate(out, "big.xlsx")
+    assert estimate is not None and abs(estimate - 5000) <= 250, estimate
