@@ -309,6 +309,9 @@ STEWARD_IMPORT_MAX_BYTES = int(os.environ.get("STEWARD_IMPORT_MAX_BYTES", str(10
 STEWARD_IMPORT_BATCH_ROWS = int(os.environ.get("STEWARD_IMPORT_BATCH_ROWS", "5000"))
 # .xlsx files up to this size are read by calamine (fast, holds the sheet in memory); larger ones stream.
 STEWARD_IMPORT_FAST_XLSX_BYTES = int(os.environ.get("STEWARD_IMPORT_FAST_XLSX_BYTES", str(32 * 1024 * 1024)))
+# An uploaded file holds personal data: a file no run will import any more (a check nobody imported,
+# a refused or failed run) is deleted this many days after its run (job imports.forget_old_uploads).
+STEWARD_IMPORT_KEEP_UPLOAD_DAYS = int(os.environ.get("STEWARD_IMPORT_KEEP_UPLOAD_DAYS", "7"))
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_SERIALIZER = "json"

@@ -14,3 +14,4 @@ class ImportsConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("importing")  # each app's importing.py registers its importers
+        from steward.imports import jobs  # noqa: F401  (registers the system jobs)

@@ -17,6 +17,7 @@ be downloaded as .csv or .xlsx (`rejections_csv`, `rejections_xlsx`).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import gc
 import io
 import logging
@@ -28,6 +29,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -132,8 +134,16 @@ def import_checked(actor, checked: ImportRun, *, mode: str, confirmed: bool = Fa
     require_import_permission(actor, importer)
     if not runs_visible_to(actor).filter(pk=checked.pk).exists():
         raise DomainError(_("This import is outside your data scope."))
-    if checked.mode != ImportRun.Mode.CHECK or checked.status != ImportRun.Status.SUCCEEDED or not checked.upload:
+    if checked.mode != ImportRun.Mode.CHECK or checked.status != ImportRun.Status.SUCCEEDED:
         raise DomainError(_("Only a finished check can be imported."))
+    if not checked.upload:
+        raise DomainError(
+            _(
+                "The file of this check is no longer kept: it was imported, or deleted %(days)s days after "
+                "its check. Upload it again."
+            )
+            % {"days": settings.STEWARD_IMPORT_KEEP_UPLOAD_DAYS}
+        )
     if mode not in (ImportRun.Mode.IMPORT, ImportRun.Mode.IMPORT_GOOD):
         raise DomainError(_("Choose import, or import the good rows."), field="mode")
     if mode == ImportRun.Mode.IMPORT_GOOD and not confirmed:
@@ -328,6 +338,34 @@ def _forget_upload(run: ImportRun) -> None:
         storage.delete(name)
     except OSError:
         logger.warning("Could not delete the stored import file %s", name)
+
+
+def forget_old_uploads(now, progress=None, days: int | None = None) -> dict[str, int]:
+    """Delete the stored files of finished runs older than `days` (STEWARD_IMPORT_KEEP_UPLOAD_DAYS):
+    a check nobody imported, a refused or failed run. An imported file is deleted when its rows are
+    in (see _forget_upload); this is for the others, which hold personal data nobody will use. The
+    runs, their counts and their rejected rows stay. Idempotent: a second run finds nothing."""
+    days = int(settings.STEWARD_IMPORT_KEEP_UPLOAD_DAYS) if days is None else days
+    cutoff = now - dt.timedelta(days=days)
+    old = ImportRun.objects.filter(created_at__lt=cutoff, status__in=ImportRun.FINISHED).exclude(upload="")
+    # A file a newer or unfinished run still reads (an import of a recent check) is kept.
+    in_use = ImportRun.objects.exclude(upload="").filter(Q(created_at__gte=cutoff) | ~Q(status__in=ImportRun.FINISHED))
+    names = sorted(set(old.values_list("upload", flat=True)) - set(in_use.values_list("upload", flat=True)))
+    if progress:
+        progress(0, len(names))
+    storage = ImportRun._meta.get_field("upload").storage
+    deleted = 0
+    for done, name in enumerate(names, start=1):
+        try:
+            storage.delete(name)
+            deleted += 1
+        except OSError:
+            logger.warning("Could not delete the stored import file %s", name)
+        if progress and (done % 100 == 0 or done == len(names)):
+            progress(done, len(names))
+    for start in range(0, len(names), 500):
+        ImportRun.objects.filter(upload__in=names[start : start + 500]).update(upload="")
+    return {"processed": len(names), "deleted": deleted}
 
 
 # ---------------------------------------------------------------- the rejected rows report

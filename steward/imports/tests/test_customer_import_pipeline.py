@@ -390,3 +390,48 @@ def test_the_check_shows_a_percentage_from_the_first_batch(book, importer, setti
     assert seen[0] == ("checking", 40, 0)
     assert [percent for _phase, _total, percent in seen[:4]] == [0, 25, 50, 75]
     assert ImportRun.objects.get(pk=run.pk).status == "succeeded"
+
+
+def test_files_no_run_will_import_are_deleted_after_the_keeping_period(book, importer, settings):
+    """CUS-13 / PLT-13: an uploaded file holds personal data; the daily job deletes the file of a
+    check nobody imported (and of a refused or failed run) after STEWARD_IMPORT_KEEP_UPLOAD_DAYS,
+    keeps a recent one and one a newer run still reads; the runs and their counts stay."""
+    import datetime as dt
+    from pathlib import Path
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from steward.imports.services import forget_old_uploads
+    from steward.imports.tests.factories import ImportRunFactory
+    from steward.jobs.registry import jobs
+
+    now = timezone.now()
+
+    def run_with_file(days_ago, *, status="succeeded", mode="check", upload=None):
+        run = ImportRunFactory(requested_by=importer, status=status, mode=mode, rows_total=3)
+        if upload is None:
+            run.upload.save(f"file-{run.pk}.xlsx", ContentFile(b"personal data"), save=False)
+        else:
+            run.upload = upload
+        run.save()
+        ImportRun.objects.filter(pk=run.pk).update(created_at=now - dt.timedelta(days=days_ago))
+        return run
+
+    forgotten_check = run_with_file(8)
+    refused = run_with_file(9, status="refused", mode="import")
+    recent_check = run_with_file(2)
+    old_check_being_imported = run_with_file(10)
+    run_with_file(0, status="running", mode="import", upload=old_check_being_imported.upload.name)
+    paths = {
+        run.pk: Path(run.upload.path) for run in (forgotten_check, refused, recent_check, old_check_being_imported)
+    }
+
+    assert forget_old_uploads(now) == {"processed": 2, "deleted": 2}
+
+    assert not paths[forgotten_check.pk].exists() and not paths[refused.pk].exists()
+    assert paths[recent_check.pk].exists() and paths[old_check_being_imported.pk].exists()
+    forgotten_check.refresh_from_db()
+    assert forgotten_check.upload.name == "" and forgotten_check.rows_total == 3
+    assert forget_old_uploads(now) == {"processed": 0, "deleted": 0}
+    assert "imports.forget_old_uploads" in jobs
