@@ -14,7 +14,8 @@ index steps instead of a sort of the whole list. Pages past the middle walk the 
 other end. Customers without a figures row (created by hand before any intake) come after all
 others in both directions; finding them is an anti-join over the list, so their page is read once
 per data generation (steward.core.counting.cached_rows), like the list's counts. Ties (in AUM,
-and among those without figures) are broken by customer id in the direction of the sort, as in the small lists (CustomerTable.order_aum): both paths order alike.
+and among those without figures) are broken by customer id in the direction of the sort, as in
+the small lists (CustomerTable.order_aum): both paths order alike.
 Small lists (an RM's book) keep the single sorted query: there the owner or org index finds the
 few rows and a walk would step over most of the bank.
 """

@@ -104,8 +104,8 @@ class CustomerListView(ObjectListView):
                 if pks is None:
                     return None
                 # A small filtered list (a surname and a birthday month in a branch): its rows were
-                # found by the count; sorting them by primary key spares a second evaluation of the
-                # filter (15 of 35 ms of SQL at 1,000,000 customers).
+                # found by the count; reading the page among those keys, in the list's order,
+                # spares a second evaluation of the filter (15 of 35 ms of SQL at 1,000,000).
                 return list(table.data.data.filter(pk__in=pks)[bottom:top])
             return aum_ordered_page(
                 paginator.count_queryset, table.data.data, descending=order[0] == "-aum", bottom=bottom, top=top
