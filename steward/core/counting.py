@@ -16,7 +16,8 @@ htmx refresh. What a reader needs above a few thousand rows is the order of magn
 
    * PostgreSQL: the planner's row estimate for the list's own query (``EXPLAIN``; for an
      unfiltered table that is ``pg_class.reltuples`` scaled to the table's current size, for a filter
-     the column statistics), rounded to two significant digits. Costs a plan, never a scan.
+     the column statistics), rounded to two significant digits. Costs a plan, never a scan, and is
+     kept like the counts below, so that the next page asks for neither.
    * SQLite has no estimate to ask for; the exact count is computed once and cached per query
      (the data scope and the filter are part of the query, so each scope and filter has its own) for
      ``STEWARD_COUNT_CACHE_SECONDS`` (default 600), and forgotten at once when a bulk path (the
@@ -80,13 +81,13 @@ def count_rows(queryset, *, limit: int | None = None) -> ListCount:
     # branch's 2,001 rows is itself a scan of a quarter of the bank when few rows match (a month of
     # birthdays: 54 ms of a 120 ms page on SQLite at 100,000 customers).
     try:
-        key = _count_key(rows)
+        key = _query_key(rows)
     except EmptyResultSet:  # a filter that matches nothing by construction (e.g. pk__in=[]) has no SQL
         return ListCount(0)
     known = cache.get(key)
     if known is not None and known > limit:
         return ListCount(known, estimated=True)
-    estimate_key = _count_key(rows, prefix=ESTIMATE_PREFIX)
+    estimate_key = _query_key(rows, prefix=ESTIMATE_PREFIX)
     known = cache.get(estimate_key)
     if known is not None:
         return ListCount(known, estimated=True)
@@ -107,7 +108,7 @@ def count_rows(queryset, *, limit: int | None = None) -> ListCount:
 
 def cached_count(queryset) -> int:
     """The exact count, computed once per query and data generation (see the module docstring)."""
-    key = _count_key(queryset)
+    key = _query_key(queryset)
     value = cache.get(key)
     if value is None:
         value = queryset.count()
@@ -119,7 +120,7 @@ def cached_rows(queryset) -> list:
     """The rows of a small query (a page's primary keys), read once per query and data generation,
     like cached_count: for a query whose few rows cost a scan of the list (the customers without
     figures at the end of an AUM order: an anti-join over 1,000,000 customers, 540 ms a visit)."""
-    key = _count_key(queryset, prefix="steward:list-rows:")
+    key = _query_key(queryset, prefix="steward:list-rows:")
     rows = cache.get(key)
     if rows is None:
         rows = list(queryset)
@@ -131,7 +132,7 @@ def _cache_seconds() -> int:
     return int(getattr(settings, "STEWARD_COUNT_CACHE_SECONDS", 600))
 
 
-def _count_key(queryset, prefix: str = "steward:list-count:") -> str:
+def _query_key(queryset, prefix: str = "steward:list-count:") -> str:
     sql, params = queryset.query.sql_with_params()
     text = json.dumps(
         [
