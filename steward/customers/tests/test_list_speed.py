@@ -258,9 +258,7 @@ def test_a_big_lists_total_is_found_once_and_kept_until_the_next_bulk_write(book
     assert any(sql.startswith(('SELECT "customers_customer"."id"', "EXPLAIN")) for sql in after)
 
 
-def test_the_last_page_of_a_big_list_is_read_down_the_index_and_its_exact_count_is_kept(
-    book, ranked, client, settings
-):
+def test_the_last_page_of_a_big_list_is_read_down_the_index_and_its_exact_count_is_kept(book, ranked, client, settings):
     """CUS-03: a page past the estimated end counts exactly, once: the next visit of the last page
     counts nothing, and its rows come from the AUM index walk, never from a sorted query that skips
     every row before them (at 1,000,000 customers: 1 s)."""
