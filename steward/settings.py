@@ -225,6 +225,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
+# Per-language number formats over Django's: zh-Hans amounts grouped by thousands (PLT-12).
+FORMAT_MODULE_PATH = ["steward.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

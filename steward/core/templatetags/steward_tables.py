@@ -14,12 +14,13 @@ the arguments the ``render`` function takes.
 """
 
 import inspect
+from decimal import Decimal
 from functools import partialmethod
 
 from django import template
 from django.db import models
 from django.templatetags.l10n import unlocalize
-from django.utils.formats import localize
+from django.utils.formats import localize, number_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
@@ -38,9 +39,15 @@ def _depends_on_record(bound_column) -> bool:
 
 def _cell(bound_column, value) -> str:
     """As the template's ``{{ cell }}`` / ``|localize`` / ``|unlocalize`` would: a datetime in the
-    current time zone; numbers and dates in the reader's format unless the column says not to."""
+    current time zone; numbers and dates in the reader's format unless the column says not to.
+    Amounts (money is a Decimal) are grouped by thousands in every language (PLT-12)."""
     value = template_localtime(value)
-    value = unlocalize(value) if bound_column.localize is False else localize(value)
+    if bound_column.localize is False:
+        value = unlocalize(value)
+    elif isinstance(value, Decimal):
+        value = number_format(value, use_l10n=True, force_grouping=True)
+    else:
+        value = localize(value)
     return conditional_escape(value)
 
 
