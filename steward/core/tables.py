@@ -69,7 +69,8 @@ class LocalDateTimeColumn(tables.Column):
         return dateformat.format(timezone.localtime(value), self.fmt)
 
     def value(self, value):
-        return self.render(value) if value else ""
+        # Exported as a date-time, which the export writes as a date cell (PLT-12).
+        return value or ""
 
 
 class BulkSelectColumn(tables.Column):
