@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 PYTEST_ARGS ?= -n 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test venv assets messages translations migrate lint check bench clean
+.PHONY: demo test serve-production venv assets messages translations migrate lint check bench clean
 
 ## make demo: install, migrate the embedded SQLite database, load the demo bank, run web + worker + schedule.
 demo: venv assets messages
@@ -17,6 +17,11 @@ demo: venv assets messages
 ## make test: the whole suite (SQLite by default; PostgreSQL when DATABASE_URL is set), browser tests included.
 test: venv assets messages
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## make serve-production: DEBUG off, static files collected, database migrated, gunicorn (gunicorn.conf.py).
+## Refuses to start without SECRET_KEY, ALLOWED_HOSTS and the key variables (docs/configuration.md).
+serve-production: venv assets messages
+	$(PY) scripts/serve_production.py
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt
