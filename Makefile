@@ -10,8 +10,11 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 ## make demo: install, migrate the embedded SQLite database, load the demo bank, run web + worker + schedule.
 demo: venv assets messages
+	@echo "== Steward demo 1/3: migrating the database (var/steward.sqlite3)"
 	DEBUG=1 $(PY) manage.py migrate --noinput
+	@echo "== Steward demo 2/3: the demo bank (the newest days of history now, the earlier ones in the background)"
 	DEBUG=1 $(PY) manage.py seed_demo
+	@echo "== Steward demo 3/3: starting the web server, the background worker and the schedule"
 	DEBUG=1 $(PY) scripts/run_demo.py
 
 ## make test: the whole suite (SQLite by default; PostgreSQL when DATABASE_URL is set), browser tests included.
@@ -25,6 +28,7 @@ serve-production: venv assets messages
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt
+	@echo "== Python packages (about a minute with a warm package cache)"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -r requirements-dev.txt
@@ -32,6 +36,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 assets: steward/static/vendor/.installed
 steward/static/vendor/.installed: package.json package-lock.json scripts/copy_vendor_assets.py
+	@echo "== Front-end packages (Tabler, htmx, ECharts)"
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	$(PY) scripts/copy_vendor_assets.py
 	touch $@
