@@ -1,6 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from steward.audit.labels import action_label, object_type_label, source_label
 from steward.audit.models import AuditEntry
 from steward.core.tables import LocalDateTimeColumn, StewardTable
 
@@ -29,13 +30,29 @@ class AuditEntryTable(StewardTable):
 
     # Rows come annotated with `identity_hidden` (AuditEntryListView.table_queryset).
     def render_object_repr(self, value, record):
-        return _hidden_label(record) or value
+        return _hidden_label(record) or object_text(record, value)
 
     def value_object_repr(self, value, record):
-        return _hidden_label(record) or value
+        return _hidden_label(record) or object_text(record, value)
+
+    # Codes are stored; the page and the export show labels in the reader's language (PLT-12).
+    def render_action(self, value):
+        return action_label(value)
+
+    def value_action(self, value):
+        return action_label(value)
 
     def render_object_type(self, value):
         return object_type_label(value)
+
+    def value_object_type(self, value):
+        return object_type_label(value)
+
+    def render_source(self, value):
+        return source_label(value)
+
+    def value_source(self, value):
+        return source_label(value)
 
     def render_affected(self, value):
         return len(value) if value else "—"
@@ -44,14 +61,11 @@ class AuditEntryTable(StewardTable):
         return len(value) if value else ""
 
 
-def object_type_label(label: str) -> str:
-    """ "org.employee" → the model's name in the reader's language ("员工"); unknown labels as they are."""
-    from django.apps import apps
-
-    try:
-        return str(apps.get_model(label)._meta.verbose_name)
-    except (LookupError, ValueError):
-        return label
+def object_text(record, stored: str) -> str:
+    """A bulk entry's object text ("25 × 客户") in the reader's language, not the writer's."""
+    if record.ids and record.object_type and not record.object_id:
+        return f"{len(record.ids)} × {object_type_label(record.object_type)}"
+    return stored
 
 
 def _hidden_label(record) -> str:

@@ -1,8 +1,9 @@
 from django.utils.translation import gettext_lazy
 
 from steward.audit.filters import AuditEntryFilterSet
+from steward.audit.labels import action_label, field_label, object_type_label, source_label
 from steward.audit.models import AuditEntry
-from steward.audit.tables import AuditEntryTable, object_type_label
+from steward.audit.tables import AuditEntryTable, object_text
 from steward.audit.visibility import Visibility, display_value
 from steward.core.views import ObjectDetailView, ObjectListView
 
@@ -32,15 +33,19 @@ class AuditEntryDetailView(ObjectDetailView):
 
     def extra_context(self, request, obj):
         visibility = Visibility(request.user)
+        # Fields by their names in the reader's language, not the model's attribute names (PLT-12).
         rows = [
-            (field, display_value(values[0]), display_value(values[1]))
+            (field_label(obj.object_type, field), display_value(values[0]), display_value(values[1]))
             for field, values in sorted(visibility.changes(obj).items())
             if isinstance(values, (list, tuple)) and len(values) == 2
         ]
+        shown_repr = visibility.object_repr(obj)
         return {
             "change_rows": rows,
-            "title": f"#{obj.seq} {obj.action}",
-            "shown_repr": visibility.object_repr(obj),
+            "title": f"#{obj.seq} {action_label(obj.action)}",
+            "action_label": action_label(obj.action),
+            "source_label": source_label(obj.source),
+            "shown_repr": object_text(obj, shown_repr) if shown_repr == obj.object_repr else shown_repr,
             "shown_message": visibility.message(obj),
             "shown_ids": visibility.ids(obj),
             "object_type_label": object_type_label(obj.object_type) if obj.object_type else "",

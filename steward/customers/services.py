@@ -415,6 +415,8 @@ def service_history(user, customer: Customer, limit: int = SERVICE_HISTORY_LIMIT
     """The customer's service history, newest first: who looked after them (ownership changes),
     the reminders the data raised for the RM and whether they were handled, tier changes, and the
     notes `user` may read. A fixed number of queries, each bounded by `limit`."""
+    from django.utils.formats import number_format
+
     from steward.holdings.models import Reminder, TierChange
 
     if not Customer.objects.visible_to(user, VIEW).filter(pk=customer.pk).exists():
@@ -432,7 +434,9 @@ def service_history(user, customer: Customer, limit: int = SERVICE_HISTORY_LIMIT
         Reminder.objects.filter(customer=customer).select_related("owner").order_by("-due_on", "-pk")[:limit]
     ):
         state = _("handled") if reminder.is_done else _("open")
-        detail = " · ".join(str(part) for part in (reminder.text, reminder.amount, state) if part not in ("", None))
+        # Labels and grouped amounts, not the stored C/D code and a bare number (PLT-12).
+        amount = number_format(reminder.amount, 2, force_grouping=True) if reminder.amount is not None else None
+        detail = " · ".join(str(part) for part in (reminder.shown_text, amount, state) if part not in ("", None))
         owner = reminder.owner.name if reminder.owner else ""
         events.append(ServiceEvent(reminder.due_on, None, reminder.get_kind_display(), detail, owner))
     for change in TierChange.objects.filter(customer=customer).order_by("-data_date")[:limit]:

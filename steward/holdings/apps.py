@@ -10,7 +10,9 @@ class HoldingsConfig(AppConfig):
     def ready(self):
         from steward.basedata import defaults as basedata_defaults
         from steward.holdings import jobs, permissions  # noqa: F401  (registers menus, actions and jobs)
-        from steward.holdings.defaults import PARAMETERS
+        from steward.holdings.defaults import PARAMETERS, TRANSACTION_CHANNELS
 
         declared = {spec.key for spec in basedata_defaults.PARAMETERS}
         basedata_defaults.PARAMETERS.extend(spec for spec in PARAMETERS if spec.key not in declared)
+        if not any(spec.code == TRANSACTION_CHANNELS.code for spec in basedata_defaults.CODE_TABLES):
+            basedata_defaults.CODE_TABLES.append(TRANSACTION_CHANNELS)

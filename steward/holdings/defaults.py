@@ -1,6 +1,6 @@
 """Declared defaults of the holdings app: system parameters and the product category tree."""
 
-from steward.basedata.defaults import ParameterSpec
+from steward.basedata.defaults import CodeTableSpec, ParameterSpec
 
 PARAMETERS = [
     ParameterSpec(
@@ -93,3 +93,19 @@ CATEGORIES = [
     ("loans", "贷款", "Loans", None),
     ("cards", "信用卡", "Credit cards", None),
 ]
+
+# The channels of the transactions file (docs/data-intake.md), by their names in both languages;
+# an installation adds its source systems' other channels in Administration → Code tables.
+TRANSACTION_CHANNELS = CodeTableSpec(
+    "transaction_channel",
+    "交易渠道",
+    "Transaction channels",
+    [
+        ("counter", "柜面", "Counter"),
+        ("mobile", "手机银行", "Mobile banking"),
+        ("online", "网上银行", "Online banking"),
+        ("atm", "自助设备", "ATM"),
+        ("pos", "POS 刷卡", "POS"),
+        ("payroll", "代发工资", "Payroll"),
+    ],
+)

@@ -238,6 +238,10 @@ class TierChange(models.Model):
 # --- reminders -------------------------------------------------------------------------------
 
 
+# A large-transaction reminder's text is the transaction's direction code; readers see these.
+DIRECTION_WORDS = {"C": _("Money in"), "D": _("Money out")}
+
+
 class Reminder(models.Model):
     """A reminder for a customer's owner, raised by the daily intake (DAT-05)."""
 
@@ -268,6 +272,14 @@ class Reminder(models.Model):
         verbose_name_plural = _("reminders")
         constraints = [models.UniqueConstraint(fields=["kind", "customer", "subject", "due_on"], name="uniq_reminder")]
         indexes = [models.Index(fields=["owner", "due_on"])]
+
+    @property
+    def shown_text(self) -> str:
+        """The text as its reader reads it: a large transaction's stored direction code (C/D, the
+        transaction's) as "Money in" / "Money out" in the reader's language (PLT-12)."""
+        if self.kind == self.Kind.LARGE_TRANSACTION and self.text in DIRECTION_WORDS:
+            return str(DIRECTION_WORDS[self.text])
+        return self.text
 
 
 # --- intake bookkeeping ----------------------------------------------------------------------
@@ -325,8 +337,8 @@ class IntakeBatch(models.Model):
         ]
 
     def __str__(self) -> str:
-        part = f" ({self.part})" if self.part else ""
-        return f"{self.source}/{self.entity} {self.data_date}{part}"
+        # Named as readers name it (filters, the audit trail), not by its source and entity codes.
+        return self.label
 
     @property
     def source_label(self) -> str:
@@ -379,7 +391,7 @@ class IntakeDay(models.Model):
         verbose_name_plural = _("intake days")
 
     def __str__(self) -> str:
-        return f"{self.data_date} {self.state}"
+        return f"{self.data_date:%Y-%m-%d} · {self.get_state_display()}"
 
 
 class IntakeRejectedRow(models.Model):

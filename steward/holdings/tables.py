@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from steward.core.tables import CodeLabelColumn, LocalDateTimeColumn, StewardTable
+from steward.holdings.defaults import TRANSACTION_CHANNELS
 from steward.holdings.models import Account, IntakeBatch, IntakeRejectedRow, Product, Reminder, Transaction
 from steward.holdings.reasons import shown_reason
 
@@ -29,6 +30,8 @@ class AccountTable(StewardTable):
 
 class TransactionTable(StewardTable):
     booked_at = LocalDateTimeColumn(verbose_name=_("booked at"))
+    # The source system's channel code (counter, mobile …) by its label (PLT-12).
+    channel = CodeLabelColumn(TRANSACTION_CHANNELS.code, verbose_name=_("channel"), default="—")
 
     class Meta(StewardTable.Meta):
         model = Transaction
@@ -45,9 +48,10 @@ class ReminderTable(StewardTable):
         order_by = ("due_on",)
 
     def render_text(self, value, record):
-        if record.kind == Reminder.Kind.LARGE_TRANSACTION:
-            return _("Money in") if value == "C" else _("Money out")
-        return value or "—"
+        return record.shown_text or "—"
+
+    def value_text(self, value, record):
+        return record.shown_text
 
 
 class IntakeBatchTable(StewardTable):

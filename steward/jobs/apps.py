@@ -23,3 +23,8 @@ class JobsConfig(AppConfig):
         from steward.jobs import builtin, permissions  # noqa: F401  (menus, actions, built-in jobs)
 
         post_migrate.connect(sync_jobs_after_migrate, sender=self, dispatch_uid="steward.jobs.sync")
+        # Audit entries written by a job's run name it by its label ("job:<key>").
+        from steward.audit.labels import register_source
+        from steward.jobs.registry import jobs
+
+        register_source("job", lambda key: jobs.get(key) and jobs.get(key).label)

@@ -206,8 +206,12 @@ class JobRun(models.Model):
 
     @property
     def progress_percent(self) -> int | None:
+        """How far the run is, or None while that is unknown (a total of nothing to do is done
+        once the run has finished)."""
         if self.progress_total:
             return min(100, int(100 * (self.progress_done or 0) / self.progress_total))
+        if self.progress_total == 0 and self.is_finished:
+            return 100
         return None
 
     # Used by job functions while they run; see services.report_progress.

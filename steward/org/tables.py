@@ -72,6 +72,11 @@ class EmployeeTable(StewardTable):
 class OnlineUserTable(StewardTable):
     user = tables.Column(linkify=lambda record: record.user.get_absolute_url(), verbose_name=_("employee"))
     org = tables.Column(accessor="user__org", verbose_name=_("org"), orderable=False)
+    # The session model's fields carry no names of their own: the headers name them (PLT-12).
+    ip_address = tables.Column(verbose_name=_("IP address"))
+    started_at = LocalDateTimeColumn(verbose_name=_("logged in at"))
+    last_seen = LocalDateTimeColumn(verbose_name=_("last seen"))
+    user_agent = tables.Column(verbose_name=_("browser"))
     required_columns = ("user",)
 
     class Meta(StewardTable.Meta):
