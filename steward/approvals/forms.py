@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from steward.approvals.registry import RESERVED_FIELDS
 from steward.basedata.services import code_choices
@@ -23,7 +24,7 @@ class LeaveForm(forms.Form):
     """请假申请 — what is asked for: a kind of leave between two dates."""
 
     leave_type = forms.ChoiceField(label=_("Leave type"))
-    start_date = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label=pgettext_lazy("leave", "From"), widget=forms.DateInput(attrs={"type": "date"}))
     end_date = forms.DateField(label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):
