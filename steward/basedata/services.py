@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from steward.access.services import require_permission
+from steward.audit.services import log_event
 from steward.basedata.defaults import CODE_TABLES, PARAMETERS
 from steward.basedata.models import CodeItem, CodeTable, SystemParameter, parse_parameter
 from steward.core.errors import DomainError
@@ -68,12 +69,30 @@ def code_label(table_code: str, code: str) -> str:
     return dict(code_choices(table_code, blank=False)).get(code, code)
 
 
-def refresh_cache(actor=None) -> None:
-    """Drop every cached parameter and code table (the "refresh system cache" button)."""
-    if actor is not None:
-        require_permission(actor, "basedata.parameter:change")
+REFRESH_PERMISSION = "basedata.parameter:change"
+
+
+@service
+def refresh_cache(actor) -> dict:
+    """The "refresh system cache" button (PLT-06, requirements 003 §1 刷新系统缓存): services read
+    system parameters and code tables again from the database, and lists count their rows
+    again (the cached counts and estimates of steward.core.counting), so a change made outside
+    Steward's own pages (a DBA, a data fix) shows at once. Permissions and data scopes are never
+    cached across requests, so there is nothing of theirs to drop; security counters (attempt
+    limits) and live progress are not caches and are kept. Audited; answers what was dropped.
+
+    Without Redis each server process keeps its own cache: the other processes drop theirs when
+    their entries expire (parameters and code tables within CACHE_SECONDS)."""
+    from steward.core.counting import bump_data_generation
+
+    require_permission(actor, REFRESH_PERMISSION)
+    tables = list(CodeTable.objects.values_list("code", flat=True))
     cache.delete(PARAMETERS_KEY)
-    cache.delete_many([CODES_KEY.format(code) for code in CodeTable.objects.values_list("code", flat=True)])
+    cache.delete_many([CODES_KEY.format(code) for code in tables])
+    bump_data_generation()
+    dropped = {"parameters": True, "code_tables": len(tables), "list_counts": True}
+    log_event("basedata.cache_refreshed", None, message=f"parameters, {len(tables)} code tables, list counts")
+    return dropped
 
 
 @service

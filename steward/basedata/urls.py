@@ -11,5 +11,5 @@ urlpatterns = [
     path("code-tables/<int:pk>/edit/", views.CodeTableFormView.as_view(), name="codetable_edit"),
     path("parameters/", views.ParameterListView.as_view(), name="parameter_list"),
     path("parameters/<int:pk>/", views.ParameterEditView.as_view(), name="parameter_detail"),
-    path("parameters/refresh-cache/", views.refresh_cache, name="refresh_cache"),
+    path("parameters/refresh-cache/", views.RefreshCacheView.as_view(), name="refresh_cache"),
 ]

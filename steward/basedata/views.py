@@ -1,18 +1,19 @@
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views import View
 
+from steward.access.services import has_permission
 from steward.basedata import services
 from steward.basedata.filters import CodeTableFilterSet, ParameterFilterSet
 from steward.basedata.forms import CodeItemsForm, CodeTableForm, ParameterForm
 from steward.basedata.models import CodeTable, SystemParameter
 from steward.basedata.tables import CodeTableTable, ParameterTable
-from steward.core.views import ObjectListView, ServiceFormView
+from steward.core.views import ObjectListView, PermissionRequiredMixin, ServiceFormView, safe_next
 
 
 class CodeTableListView(ObjectListView):
@@ -70,7 +71,11 @@ class ParameterListView(ObjectListView):
     table_class = ParameterTable
     filterset_class = ParameterFilterSet
     title = gettext_lazy("System parameters")
+    template_name = "basedata/parameter_list.html"
     default_page_size = 50
+
+    def extra_context(self, request):
+        return {"can_refresh_cache": has_permission(request.user, services.REFRESH_PERMISSION)}
 
 
 class ParameterEditView(ServiceFormView):
@@ -89,9 +94,24 @@ class ParameterEditView(ServiceFormView):
         return reverse("basedata:parameter_list")
 
 
-@login_required
-@require_POST
-def refresh_cache(request):
-    services.refresh_cache(request.user)
-    messages.success(request, _("The system cache was refreshed."))
-    return HttpResponseRedirect(reverse("basedata:parameter_list"))
+class RefreshCacheView(PermissionRequiredMixin, View):
+    """POST: the "refresh system cache" button of the parameter list (PLT-06)."""
+
+    permission = services.REFRESH_PERMISSION
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        services.refresh_cache(request.user)
+        if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+            # Each server process has its own memory cache: only this one was dropped now.
+            messages.success(
+                request,
+                _(
+                    "The system cache was refreshed. Other server processes read the new values "
+                    "within %(seconds)s seconds."
+                )
+                % {"seconds": services.CACHE_SECONDS},
+            )
+        else:
+            messages.success(request, _("The system cache was refreshed."))
+        return HttpResponseRedirect(safe_next(request.POST.get("next", ""), reverse("basedata:parameter_list")))

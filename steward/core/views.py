@@ -18,7 +18,7 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import Resolver404, resolve, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -453,3 +453,18 @@ def safe_next(url: str, fallback: str) -> str:
     if url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None):
         return url
     return fallback
+
+
+def may_open(user, url_name: str, *args) -> bool:
+    """Whether `user` passes the permission checks the view behind `url_name` makes before
+    anything else — its `permission` and `page_permission` — so that a link or button to another
+    app's page shows only when that page will not answer 403 (DESIGN.md: a button renders only
+    when permitted), without the linking app naming the other app's permissions. The view still
+    checks, and the data scope still applies to the record it opens."""
+    try:
+        match = resolve(reverse(url_name, args=args))
+    except (NoReverseMatch, Resolver404):
+        return False
+    view_class = getattr(match.func, "view_class", None)
+    names = (getattr(view_class, "permission", None), getattr(view_class, "page_permission", None))
+    return all(has_permission(user, name) for name in names if isinstance(name, str) and name)

@@ -118,7 +118,15 @@ class AllocationRequestForm(StewardForm):
 
 
 class ConfidentialGrantForm(StewardForm):
+    """Grant an employee access to a confidential customer (CUS-10), optionally until a date."""
+
     employee_no = forms.CharField(label=_("employee number"), max_length=20)
+    expires_on = forms.DateField(
+        label=_("access until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The last day of access. Leave empty to keep access until it is revoked."),
+    )
 
 
 class AssignForm(TransferRequestForm):

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -32,7 +33,7 @@ class CustomerQuerySet(ScopedQuerySet):
         queryset = super().visible_to(user, permission)
         if user is None or not getattr(user, "is_authenticated", False):
             return queryset
-        granted = ConfidentialGrant.objects.filter(user=user).values("customer_id")
+        granted = ConfidentialGrant.objects.opening_to(user)
         return queryset.filter(Q(is_confidential=False) | Q(owner=user) | Q(pk__in=granted))
 
 
@@ -170,7 +171,7 @@ class Customer(TimeStampedModel):
     def audit_hidden(cls, user):
         """The customers whose identity `user` may not read in the audit trail: the confidential
         ones they neither own nor hold a grant for (CUS-10)."""
-        granted = ConfidentialGrant.objects.filter(user=user).values("customer_id")
+        granted = ConfidentialGrant.objects.opening_to(user)
         return cls.objects.filter(is_confidential=True).exclude(owner=user).exclude(pk__in=granted)
 
     @classmethod
@@ -234,16 +235,46 @@ class CoManager(models.Model):
         constraints = [models.UniqueConstraint(fields=["customer", "user"], name="uniq_co_manager")]
 
 
+class ConfidentialGrantQuerySet(models.QuerySet):
+    def in_force(self, today=None):
+        """Grants that open their customer on `today` (default: the local date): without an expiry
+        date, or expiring today or later — the expiry date is the last day of access (CUS-10)."""
+        today = today or timezone.localdate()
+        return self.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+
+    def opening_to(self, user, today=None):
+        """The ids of the confidential customers `user` holds a grant in force for — the one place
+        the confidentiality rule reads grants (visibility and the audit trail's identity)."""
+        return self.filter(user=user).in_force(today).values("customer_id")
+
+
 class ConfidentialGrant(models.Model):
-    """Explicit access to a confidential customer (CUS-10)."""
+    """Explicit access to a confidential customer (CUS-10), until an optional expiry date."""
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="confidential_grants")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    granted_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="+"
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("granted by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+    # The last day the grant opens the customer; empty: until revoked.
+    expires_on = models.DateField(_("access until"), null=True, blank=True)
+
+    objects = ConfidentialGrantQuerySet.as_manager()
 
     class Meta:
+        ordering = ["-granted_at", "-pk"]
+        verbose_name = _("confidential access grant")
+        verbose_name_plural = _("confidential access grants")
         constraints = [models.UniqueConstraint(fields=["customer", "user"], name="uniq_confidential_grant")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} → {self.user_id}"
+
+    def is_in_force(self, today=None) -> bool:
+        return self.expires_on is None or self.expires_on >= (today or timezone.localdate())
 
 
 class NoteQuerySet(models.QuerySet):

@@ -41,6 +41,7 @@ VIEW = "customers.customer:view"
 ADD = "customers.customer:add"
 ASSIGN = "customers.customer:assign"
 TRANSFER = "customers.customer:transfer"
+CONFIDENTIAL = "customers.customer:confidential"
 # Code-table fields of the customer master: field → code table.
 CODE_FIELDS = {
     "id_type": "id_type",
@@ -338,30 +339,79 @@ def set_subscriptions(actor, customer: Customer, *, sms: bool, phone: bool) -> C
 @service
 def set_confidential(actor, customer: Customer, confidential: bool) -> Customer:
     """Mark or unmark a customer confidential. Who marks it keeps access through an explicit grant."""
-    require_visible(actor, "customers.customer:confidential", customer)
+    require_visible(actor, CONFIDENTIAL, customer)
     if confidential and customer.owner_id != actor.pk:
-        ConfidentialGrant.objects.get_or_create(customer=customer, user=actor, defaults={"granted_by": actor})
+        # Whoever marks it keeps access — also if an old grant of theirs had expired.
+        ConfidentialGrant.objects.update_or_create(
+            customer=customer, user=actor, defaults={"granted_by": actor, "expires_on": None}
+        )
     customer.is_confidential = bool(confidential)
     customer.save(update_fields=["is_confidential", "updated_at"])
     log_event("customers.confidential", customer, message=f"confidential={customer.is_confidential}")
     return customer
 
 
+def confidential_grants(actor, customer: Customer):
+    """The access grants of a confidential customer, newest first, for a holder of the
+    confidential permission who may see the customer (CUS-10). Expired ones are listed too
+    (`is_in_force()` tells them apart) until someone revokes them."""
+    require_visible(actor, CONFIDENTIAL, customer)
+    return ConfidentialGrant.objects.filter(customer=customer).select_related("user", "user__org", "granted_by")
+
+
 @service
-def grant_confidential_access(actor, customer: Customer, user) -> ConfidentialGrant:
-    require_visible(actor, "customers.customer:confidential", customer)
-    grant, _created = ConfidentialGrant.objects.get_or_create(
-        customer=customer, user=user, defaults={"granted_by": actor}
+def grant_confidential_access(
+    actor, customer: Customer, user, *, expires_on: dt.date | None = None, today: dt.date | None = None
+) -> ConfidentialGrant:
+    """Let `user` see the confidential `customer` — until `expires_on` inclusive, or until revoked
+    (CUS-10). Granting again changes the expiry date. The grant opens the customer only inside
+    the employee's own data scope, so one whose roles do not reach the customer is refused: the
+    grant would show them nothing."""
+    require_visible(actor, CONFIDENTIAL, customer)
+    today = today or timezone.localdate()
+    if not customer.is_confidential:
+        raise DomainError(_("The customer is not confidential: everyone in scope sees it already."))
+    if user is None or not user.is_active:
+        raise DomainError(_("Choose an active employee."), field="employee_no")
+    if user.pk == customer.owner_id:
+        raise DomainError(
+            _("%(user)s is the customer's relationship manager and sees it anyway.") % {"user": user},
+            field="employee_no",
+        )
+    if expires_on is not None and expires_on < today:
+        raise DomainError(_("The access end date has passed."), field="expires_on")
+    grant = ConfidentialGrant.objects.select_for_update().filter(customer=customer, user=user).first()
+    existed, before = grant is not None, None
+    if grant is None:
+        grant = ConfidentialGrant.objects.create(customer=customer, user=user, granted_by=actor, expires_on=expires_on)
+    else:
+        before = grant.expires_on.isoformat() if grant.expires_on else None
+        grant.granted_by, grant.expires_on = actor, expires_on
+        grant.save(update_fields=["granted_by", "expires_on"])
+    if not Customer.objects.visible_to(user, VIEW).filter(pk=customer.pk).exists():
+        raise DomainError(
+            _("%(user)s's roles do not reach this customer: the grant would not let them see it.") % {"user": user},
+            field="employee_no",
+        )
+    until = expires_on.isoformat() if expires_on else None
+    log_event(
+        "customers.confidential_granted",
+        customer,
+        message=f"{user.employee_no} until {until or 'revoked'}",
+        changes={"employee": [str(user) if existed else None, str(user)], "expires_on": [before, until]},
     )
-    log_event("customers.confidential_granted", customer, message=f"user={user.pk}")
     return grant
 
 
 @service
 def revoke_confidential_access(actor, customer: Customer, user) -> None:
-    require_visible(actor, "customers.customer:confidential", customer)
-    ConfidentialGrant.objects.filter(customer=customer, user=user).delete()
-    log_event("customers.confidential_revoked", customer, message=f"user={user.pk}")
+    """Take `user`'s access to the confidential `customer` away at once (CUS-10)."""
+    require_visible(actor, CONFIDENTIAL, customer)
+    if not ConfidentialGrant.objects.filter(customer=customer, user=user).delete()[0]:
+        raise DomainError(_("%(user)s holds no access grant for this customer.") % {"user": user})
+    log_event(
+        "customers.confidential_revoked", customer, message=user.employee_no, changes={"employee": [str(user), None]}
+    )
 
 
 # ---------------------------------------------------------------- notes (CUS-11)
@@ -700,12 +750,29 @@ def add_relation(actor, customer: Customer, kind: str, *, related_customer=None,
 
 @service
 def remove_relation(actor, relation: CustomerRelation) -> None:
-    require_visible(actor, "customers.customer:change", relation.customer)
+    """Remove a relation (CUS-15) — and its mirror on the related customer, recorded both ways
+    by `add_relation`. Only one the actor's relations tab shows: the customer editable by the
+    actor, the counterpart a company or a customer they may see."""
+    customer = relation.customer
+    require_visible(actor, "customers.customer:change", customer)
+    if not relations_for(actor, customer).filter(pk=relation.pk).exists():
+        raise DomainError(_("The related customer is outside your data scope."))
+    # The trail names a related customer by id only: its own confidentiality is not this entry's.
+    if relation.related_customer_id:
+        counterpart = f"customer #{relation.related_customer_id}"
+    else:
+        counterpart = str(relation.corporate)
     if relation.related_customer_id:
         CustomerRelation.objects.filter(
             customer_id=relation.related_customer_id, related_customer_id=relation.customer_id
         ).delete()
     relation.delete()
+    log_event(
+        "customers.relation_removed",
+        customer,
+        message=f"{relation.kind}: {counterpart}",
+        changes={"relation": [f"{relation.kind}: {counterpart}", None]},
+    )
 
 
 def relations_for(user, customer: Customer):

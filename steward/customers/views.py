@@ -1,10 +1,11 @@
 import contextlib
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +21,7 @@ from steward.core.views import (
     ObjectListView,
     PermissionRequiredMixin,
     ServiceFormView,
+    may_open,
 )
 from steward.customers import services
 from steward.customers.filters import CustomerFilterSet
@@ -27,6 +29,7 @@ from steward.customers.forms import (
     AllocationRequestForm,
     AssignForm,
     CoManagerForm,
+    ConfidentialGrantForm,
     CustomerForm,
     NoteForm,
     RelationForm,
@@ -151,7 +154,10 @@ class UnassignedCustomersView(CustomerListView):
         return services.unassigned_for(self.request.user).select_related("org", "figures")
 
     def extra_context(self, request):
-        return {"can_assign": has_permission(request.user, "customers.customer:assign")}
+        return {
+            "can_assign": has_permission(request.user, "customers.customer:assign"),
+            "can_request_allocation": may_open(request.user, "customers:allocation_request"),
+        }
 
 
 class CustomerDetailView(ObjectDetailView):
@@ -370,16 +376,69 @@ class ConfidentialView(ObjectActionView):
         return _("The customer is now confidential.") if flag else _("The customer is no longer confidential.")
 
 
-class ConfidentialGrantView(ObjectActionView):
+class ConfidentialGrantsView(ObjectDetailView):
+    """Who may see a confidential customer (CUS-10): the grants, with their end dates; grant and revoke."""
+
     model = Customer
-    permission = "customers.customer:confidential"
+    permission = services.CONFIDENTIAL
+    template_name = "customers/confidential_grants.html"
+
+    def extra_context(self, request, obj):
+        return {
+            "title": _("Access to %(customer)s") % {"customer": obj.name},
+            "grants": list(services.confidential_grants(request.user, obj)),
+            "form": ConfidentialGrantForm(user=request.user),
+            "today": timezone.localdate(),
+        }
+
+
+def _grants_url(customer) -> str:
+    return reverse("customers:customer_confidential_grants", args=[customer.pk])
+
+
+class ConfidentialGrantView(ObjectActionView):
+    """Grant (or re-date) an employee's access to a confidential customer."""
+
+    model = Customer
+    permission = services.CONFIDENTIAL
 
     def act(self, request, obj):
-        employee = Employee.objects.filter(employee_no=request.POST.get("employee_no", "").strip()).first()
+        form = ConfidentialGrantForm(data=request.POST, user=request.user)
+        if not form.is_valid():
+            raise DomainError(" ".join(str(e) for errors in form.errors.values() for e in errors))
+        employee = Employee.objects.filter(employee_no=form.cleaned_data["employee_no"].strip()).first()
         if employee is None:
             raise DomainError(_("No employee has this number."))
-        services.grant_confidential_access(request.user, obj, employee)
+        expires_on = form.cleaned_data["expires_on"]
+        services.grant_confidential_access(request.user, obj, employee, expires_on=expires_on)
+        if expires_on:
+            return _("%(user)s may see this customer until %(date)s.") % {
+                "user": employee,
+                "date": date_format(expires_on, "SHORT_DATE_FORMAT"),
+            }
         return _("%(user)s may now see this customer.") % {"user": employee}
+
+
+class ConfidentialRevokeView(ObjectActionView):
+    """Revoke an employee's access grant (posted: user=<employee id>)."""
+
+    model = Customer
+    permission = services.CONFIDENTIAL
+
+    def act(self, request, obj):
+        pk = _posted_id(request, "user")
+        grant = obj.confidential_grants.filter(user_id=pk).select_related("user").first() if pk else None
+        if grant is None:
+            raise DomainError(_("Choose one of this customer's access grants."))
+        services.revoke_confidential_access(request.user, obj, grant.user)
+        return _("%(user)s no longer sees this customer.") % {"user": grant.user}
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        # Who revoked their own grant no longer sees the customer: back to their list, not to a 404.
+        if not self.get_queryset().filter(pk=self.kwargs["pk"]).exists():
+            return HttpResponseRedirect(reverse("customers:my_customers"))
+        return response
 
 
 class NoteAddView(ObjectActionView):
@@ -434,6 +493,21 @@ class RelationAddView(ObjectActionView):
             request.user, obj, data["kind"], related_customer=related, corporate=corporate, note=data["note"]
         )
         return _("The relation was added.")
+
+
+class RelationRemoveView(ObjectActionView):
+    """Remove one of the relations the customer's relations tab shows (posted: relation=<id>), CUS-15."""
+
+    model = Customer
+    permission = "customers.customer:change"
+
+    def act(self, request, obj):
+        pk = _posted_id(request, "relation")
+        relation = services.relations_for(request.user, obj).filter(pk=pk).first() if pk else None
+        if relation is None:
+            raise DomainError(_("Choose one of this customer's relations."))
+        services.remove_relation(request.user, relation)
+        return _("The relation was removed.")
 
 
 class TransferRequestView(ServiceFormView):

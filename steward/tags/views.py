@@ -17,6 +17,7 @@ from steward.core.views import (
     PermissionRequiredMixin,
     ServiceFormView,
     bulk_selection,
+    may_open,
     safe_next,
 )
 from steward.customers.models import Customer
@@ -98,6 +99,8 @@ class TagDetailView(CustomerListView):
             "tag": tag,
             "definition_json": json.dumps(tag.definition, ensure_ascii=False) if tag.definition else "",
             "can_manage": has_permission(request.user, TAG_MANAGE),
+            # The rule opens in the segments app's filter builder, under that page's own permission.
+            "can_open_rule": may_open(request.user, "segments:builder"),
         }
 
 

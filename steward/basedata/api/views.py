@@ -58,12 +58,21 @@ class SystemParameterViewSet(ScopedModelViewSet):
     serializer_class = SystemParameterSerializer
     permission_base = "basedata.parameter"
     filterset_fields = ["key", "group"]
-    http_method_names = ["get", "put", "patch", "head", "options"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def required_permission_for(self, request):
-        if self.action in ("update", "partial_update"):
-            return "basedata.parameter:change"
+        if self.action in ("update", "partial_update", "refresh_cache"):
+            return services.REFRESH_PERMISSION
+        if self.action == "create":  # parameters are declared in code, never created
+            return "basedata.parameter:add"
         return "basedata.parameter:view"
+
+    @extend_schema(request=None, responses={200: dict})
+    @action(detail=False, methods=["post"], url_path="refresh-cache")
+    def refresh_cache(self, request):
+        """Refresh the system cache (PLT-06): parameters, code tables and list counts are read
+        again from the database. Audited; answers what was dropped."""
+        return Response(services.refresh_cache(request.user))
 
     def perform_update(self, serializer):
         value = serializer.validated_data.get("value", serializer.instance.value)

@@ -120,6 +120,36 @@ class CoManagerListSerializer(serializers.Serializer):
     name = serializers.CharField(source="user.name")
 
 
+class ConfidentialGrantRequestSerializer(serializers.Serializer):
+    """Grant (or re-date) an employee's access to a confidential customer (CUS-10)."""
+
+    user = serializers.PrimaryKeyRelatedField(queryset=Employee.objects.all(), help_text="Employee id of the grantee")
+    expires_on = serializers.DateField(
+        required=False, allow_null=True, help_text="Last day of access; empty or absent: until revoked"
+    )
+
+
+class ConfidentialRevokeSerializer(serializers.Serializer):
+    user = serializers.PrimaryKeyRelatedField(
+        queryset=Employee.objects.all(), help_text="Employee id whose access grant is revoked"
+    )
+
+
+class ConfidentialGrantSerializer(serializers.Serializer):
+    """One access grant of a confidential customer; `in_force` is false once its last day has passed."""
+
+    id = serializers.IntegerField(source="user.pk")
+    employee_no = serializers.CharField(source="user.employee_no")
+    name = serializers.CharField(source="user.name")
+    granted_by = serializers.CharField(source="granted_by.employee_no", default=None)
+    granted_at = serializers.DateTimeField()
+    expires_on = serializers.DateField(allow_null=True)
+    in_force = serializers.SerializerMethodField()
+
+    def get_in_force(self, grant) -> bool:
+        return grant.is_in_force()
+
+
 class MergeSerializer(serializers.Serializer):
     """A merge of duplicates into one survivor (CUS-12), named by customer numbers (or ids)."""
 

@@ -13,6 +13,9 @@ from steward.customers.api.serializers import (
     CandidateGroupSerializer,
     CoManagerListSerializer,
     CoManagerSerializer,
+    ConfidentialGrantRequestSerializer,
+    ConfidentialGrantSerializer,
+    ConfidentialRevokeSerializer,
     ConfidentialSerializer,
     CustomerNoteSerializer,
     CustomerSerializer,
@@ -75,6 +78,45 @@ class CustomerViewSet(ScopedModelViewSet):
         serializer.is_valid(raise_exception=True)
         customer = services.set_confidential(request.user, self.get_object(), serializer.validated_data["confidential"])
         return Response(self.get_serializer(customer).data)
+
+    @extend_schema(request=ConfidentialGrantRequestSerializer, responses=ConfidentialGrantSerializer(many=True))
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="confidential/grants",
+        required_permission=services.CONFIDENTIAL,
+    )
+    def confidential_grants(self, request, pk=None):
+        """Who holds access to the confidential customer (CUS-10); POST {"user": employee id,
+        "expires_on": last day or null} grants it (again: a new end date). Answers the grants."""
+        customer = self.get_object()
+        if request.method == "POST":
+            serializer = ConfidentialGrantRequestSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            services.grant_confidential_access(request.user, customer, data["user"], expires_on=data.get("expires_on"))
+        grants = services.confidential_grants(request.user, customer)
+        return Response(ConfidentialGrantSerializer(grants, many=True).data)
+
+    @extend_schema(request=ConfidentialRevokeSerializer, responses=ConfidentialGrantSerializer(many=True))
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="confidential/grants/revoke",
+        required_permission=services.CONFIDENTIAL,
+    )
+    def revoke_confidential_grant(self, request, pk=None):
+        """Revoke an employee's access grant ({"user": employee id}); answers the remaining grants
+        (an empty list when the caller revoked their own and no longer sees the customer)."""
+        customer = self.get_object()
+        serializer = ConfidentialRevokeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.revoke_confidential_access(request.user, customer, serializer.validated_data["user"])
+        if not self.get_queryset().filter(pk=customer.pk).exists():
+            return Response([])
+        return Response(
+            ConfidentialGrantSerializer(services.confidential_grants(request.user, customer), many=True).data
+        )
 
     @extend_schema(request=TransferRequestSerializer, responses={201: dict})
     @action(detail=False, methods=["post"], required_permission="customers.customer:transfer")
