@@ -11,6 +11,7 @@ handler404 = "steward.core.views_shell.page_not_found"
 
 urlpatterns = [
     path("", views_shell.home, name="home"),
+    path("favicon.ico", views_shell.favicon, name="favicon"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", views_shell.set_language, name="set_language"),

@@ -14,6 +14,7 @@ def shell(request):
 
         sections: dict[str, dict] = {}
         current = request.path
+        best = None  # the entry whose URL is the longest prefix of the page's path
         for item in registry.menu:
             if not has_permission(user, item.permission):
                 continue
@@ -22,9 +23,14 @@ def shell(request):
             except NoReverseMatch:
                 continue
             section = sections.setdefault(str(item.section), {"label": item.section, "items": []})
-            section["items"].append(
-                {"key": item.key, "label": item.label, "url": url, "icon": item.icon, "active": current.startswith(url)}
-            )
+            entry = {"key": item.key, "label": item.label, "url": url, "icon": item.icon, "active": False}
+            section["items"].append(entry)
+            if current.startswith(url) and (best is None or len(url) > len(best["url"])):
+                best = entry
+        # One entry is highlighted: /customers/org/ is "Org customers", not also "My customers"
+        # (/customers/), whose URL it starts with.
+        if best is not None:
+            best["active"] = True
         return list(sections.values())
 
     return {"menu_sections": build}

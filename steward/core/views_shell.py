@@ -24,6 +24,17 @@ def home(request):
     )
 
 
+_FAVICON = settings.BASE_DIR / "steward" / "static" / "steward" / "favicon.svg"
+
+
+def favicon(request):
+    """/favicon.ico, which browsers and other clients ask for whatever the page links: the
+    product's icon (the pages link steward/favicon.svg), not a 404 in every log."""
+    response = HttpResponse(_FAVICON.read_bytes(), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 @require_POST
 def set_language(request):
     """Switch the interface language; a logged-in user's choice follows them to any browser."""
