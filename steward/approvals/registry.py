@@ -100,6 +100,14 @@ class ApplicationType:
             return str(dict(field.choices).get(value, value))
         return str(value)
 
+    # A template the detail page includes to show what the application is about (e.g. the
+    # customers of a transfer, with their names and AUM), with `subject_context` as its context.
+    subject_template: str = ""
+
+    def subject_context(self, application, viewer) -> dict:
+        """The context of `subject_template` for `viewer`: only what they may see of the subjects."""
+        return {}
+
     def on_approved(self, application, actor) -> None:
         """Runs inside the approving transaction (in a savepoint). Raise to refuse the approval."""
 

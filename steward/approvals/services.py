@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from steward.access.services import has_permission, require_permission, require_visible
+from steward.approvals import notifications
 from steward.approvals.models import Application, Attachment, Decision
 from steward.approvals.permissions import HANDLE, MONITOR, REROUTE, SUBMIT
 from steward.approvals.registry import ApplicationType, Step, application_types
@@ -297,6 +298,7 @@ def submit(
             message=f"{application.type} → {application.step_label}",
             changes={"status": [None, application.status], "handlers": [None, handler_ids]},
         )
+        notifications.application_arrived(application, handler_ids, actor, now)
     return application
 
 
@@ -349,6 +351,7 @@ def _approve(actor, application, comment, step, now):
             message=f"{decided_label} → {application.step_label}",
             changes={"step": [decided_label, application.step_label], "handlers": [None, handler_ids]},
         )
+        notifications.application_arrived(application, handler_ids, actor, now)
         return application, None
 
     try:
@@ -374,6 +377,7 @@ def _approve(actor, application, comment, step, now):
                 message=f"{application.type}: {decided_label}",
                 changes={"status": [Application.Status.PENDING, Application.Status.APPROVED]},
             )
+            notifications.application_decided(application, actor, now)
     except Exception as error:  # any failure of the action keeps the application pending
         message = _failure_message(error)
         application = Application.objects.select_related("org").get(pk=application.pk)
@@ -423,6 +427,7 @@ def reject(actor, application: Application, *, comment: str, step: int | None = 
         message=f"{application.type}: {application.step_label}",
         changes={"status": [Application.Status.PENDING, Application.Status.REJECTED]},
     )
+    notifications.application_decided(application, actor, now)
     return application
 
 
@@ -488,6 +493,7 @@ def forward(
         message=f"{application.step_label} → {to.employee_no}",
         changes={"handlers": [before, [to.pk]]},
     )
+    notifications.application_arrived(application, [to.pk], actor, now)
     return application
 
 
@@ -504,6 +510,7 @@ def withdraw(actor, application: Application, *, comment: str = "", now=None) ->
             _("Only a pending application can be withdrawn; this one is %(status)s.")
             % {"status": application.get_status_display().lower()}
         )
+    handler_ids = list(application.handlers.values_list("pk", flat=True))
     Decision.objects.create(
         application=application,
         step_index=application.step_index,
@@ -521,6 +528,7 @@ def withdraw(actor, application: Application, *, comment: str = "", now=None) ->
         message=application.type,
         changes={"status": [Application.Status.PENDING, Application.Status.WITHDRAWN]},
     )
+    notifications.application_withdrawn(application, handler_ids, actor, now)
     return application
 
 
@@ -563,6 +571,7 @@ def reroute(actor, application: Application, now=None) -> Application:
         message=application.step_label,
         changes={"handlers": [before, route.handler_ids]},
     )
+    notifications.application_arrived(application, set(route.handler_ids) - set(before), actor, now)
     return application
 
 

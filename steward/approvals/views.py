@@ -30,6 +30,7 @@ from steward.core.views import (
     PermissionRequiredMixin,
     ServiceFormView,
 )
+from steward.notices.services import mark_notifications_read_for
 
 
 class ApplicationListView(ObjectListView):
@@ -174,7 +175,13 @@ class ApplicationDetailView(ParticipantMixin, ObjectDetailView):
     def extra_context(self, request, obj):
         user = request.user
         actions = services.available_actions(user, obj)
+        # Opening the application reads the notifications that led here (PLT-10).
+        mark_notifications_read_for(user, obj.get_absolute_url())
+        application_type = obj.application_type
+        subject_template = getattr(application_type, "subject_template", "")
         return {
+            "subject_template": subject_template,
+            "subject": application_type.subject_context(obj, user) if subject_template else {},
             "title": obj.title,
             "payload_rows": obj.payload_display(),
             "decisions": obj.decisions.select_related("actor"),

@@ -33,7 +33,18 @@ class AllocationForm(forms.Form):
     )
 
 
-class CustomerTransfer(ApplicationType):
+class _AboutCustomers:
+    """The application page shows its customers' names and AUM, as the viewer may see them."""
+
+    subject_template = "customers/_application_customers.html"
+
+    def subject_context(self, application, viewer) -> dict:
+        from steward.customers.services import customers_in_application
+
+        return {"customers": customers_in_application(viewer, application.payload.get("customer_ids", []))}
+
+
+class CustomerTransfer(_AboutCustomers, ApplicationType):
     key = "customers.transfer"
     label = _("Customer transfer")
     description = _("Move customers to another relationship manager; decided by your supervisor.")
@@ -73,7 +84,7 @@ class CustomerTransfer(ApplicationType):
         apply_transfer(actor, application)
 
 
-class CustomerAllocation(ApplicationType):
+class CustomerAllocation(_AboutCustomers, ApplicationType):
     key = "customers.allocation"
     label = _("Customer allocation request")
     description = _("Ask for unassigned customers of your org; decided by your supervisor.")

@@ -668,6 +668,59 @@ def request_allocation(actor, customers, *, reason: str, now=None):
     )
 
 
+@dataclass(frozen=True)
+class CustomerInApplication:
+    """A customer of a transfer or allocation as the person deciding it may see it (CUS-09)."""
+
+    cif: str
+    name: str
+    url: str = ""
+    tier: str = ""
+    aum: Decimal | None = None
+    owner: str = ""
+    shown: bool = True  # False: outside the viewer's data scope, identity masked, figures withheld
+    confidential: bool = False  # a confidential customer the viewer holds no grant for: nothing shown
+
+
+def customers_in_application(viewer, customer_ids) -> list[CustomerInApplication]:
+    """Who an application is about, with names and AUM, so the approver decides on people and
+    figures rather than numbers. What the viewer may not see stays hidden: outside their data
+    scope the name is masked (steward.privacy) and the figures are withheld; a confidential
+    customer without a grant shows only its placeholder (CUS-10). One query for the customers,
+    one for what the viewer sees of them."""
+    from steward.privacy.masking import NAME, mask
+
+    customers = list(
+        Customer.objects.filter(pk__in=list(customer_ids)).select_related("figures", "owner").order_by("cif")
+    )
+    visible = set(
+        Customer.objects.visible_to(viewer, VIEW).filter(pk__in=[c.pk for c in customers]).values_list("pk", flat=True)
+    )
+    rows = []
+    for customer in customers:
+        if customer.pk in visible:
+            figures = getattr(customer, "figures", None)
+            rows.append(
+                CustomerInApplication(
+                    cif=customer.cif,
+                    name=customer.name,
+                    url=customer.get_absolute_url(),
+                    tier=figures.tier if figures else "",
+                    aum=figures.aum if figures else None,
+                    owner=customer.owner.name if customer.owner else "",
+                )
+            )
+        elif customer.is_confidential:
+            rows.append(
+                CustomerInApplication(
+                    cif=customer.cif, name=str(Customer.audit_hidden_label), shown=False, confidential=True
+                )
+            )
+        else:
+            rows.append(CustomerInApplication(cif=customer.cif, name=mask(NAME, customer.name), shown=False))
+    return rows
+
+
 def fallback_owner(employee):
     """Who inherits a leaver's customers: the first active holder, at the leaver's org or the nearest
     org above it, of a role listed in the parameter customers.leaver_fallback_roles (in that order)."""

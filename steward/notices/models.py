@@ -140,3 +140,54 @@ class NoticeRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} read {self.notice_id}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """A personal notification (站内通知, PLT-10): something for one member of staff — an
+    application waits for their decision, their own application was decided. The bell counts
+    the unread ones with the unread notices; the notification list shows both.
+
+    Its text is composed when it is read, in the reader's language, from its kind and values
+    (`steward.notices.services.NOTIFICATION_KINDS`, filled by the apps that notify)."""
+
+    # Telling someone is not a change of business data: what they are told about is audited.
+    audit_ignore = True
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=60)
+    values = models.JSONField(_("values"), default=dict, blank=True)
+    # Where it leads: a page of Steward (an application, a customer …).
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id}"
+
+    @property
+    def text(self) -> str:
+        from steward.notices.services import notification_text
+
+        return notification_text(self)
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+    def get_absolute_url(self) -> str:
+        return reverse("notices:notification", args=[self.pk])

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +22,7 @@ from steward.access.services import require_permission, require_visible
 from steward.audit.services import log_event
 from steward.core.errors import DomainError
 from steward.core.services import service
-from steward.notices.models import Notice, NoticeRead
+from steward.notices.models import Notice, NoticeRead, Notification
 from steward.org.models import Org
 
 # The banner scrolls at most this many titles; the bell still counts every unread one.
@@ -188,13 +191,84 @@ def mark_read(user, notice: Notice, now=None) -> NoticeRead:
 
 
 def mark_all_read(user, now=None) -> int:
-    """Mark every current unread notice of `user` as read; returns how many."""
+    """Mark every current unread notice and every unread personal notification of `user` as
+    read; returns how many."""
     now = now or timezone.now()
     ids = list(current_notices_for(user, now).filter(is_read=False).values_list("pk", flat=True))
     NoticeRead.objects.bulk_create(
         [NoticeRead(user=user, notice_id=pk, read_at=now) for pk in ids], ignore_conflicts=True
     )
+    return len(ids) + notifications_for(user).unread().update(read_at=now)
+
+
+# --- personal notifications -----------------------------------------------------------------
+#
+# The one path by which Steward tells one member of staff about something (PLT-10): an app calls
+# `notify()` inside the transaction of what it tells about, so a rolled-back operation tells
+# nobody. The bell counts the unread notifications with the unread notices; the notification
+# list (the bell's page) shows both.
+
+# kind → its text, with %(name)s placeholders filled from the notification's values. Apps that
+# notify register their kinds (e.g. steward/approvals/notifications.py).
+NOTIFICATION_KINDS: dict[str, object] = {}
+
+
+def register_notification_kind(kind: str, text) -> None:
+    """Declare a kind of notification and its (lazily translated) text."""
+    if "." not in kind:
+        raise ValueError(f"Notification kind {kind!r} must look like 'app.event'.")
+    NOTIFICATION_KINDS[kind] = text
+
+
+def notification_text(notification: Notification) -> str:
+    """The notification's text in the reader's language (the active one when it is shown)."""
+    template = NOTIFICATION_KINDS.get(notification.kind)
+    if template is None:
+        return _("Notification")
+    try:
+        return str(template) % (notification.values or {})
+    except (KeyError, TypeError, ValueError):
+        return str(template)
+
+
+def notify(recipients, kind: str, *, values: dict | None = None, url: str = "", now=None) -> int:
+    """Leave one personal notification of `kind` for each of `recipients` (users or user ids);
+    `url` is the page it leads to. Returns how many were left."""
+    if kind not in NOTIFICATION_KINDS:
+        raise ValueError(f"Unknown notification kind {kind!r}: register it first.")
+    now = now or timezone.now()
+    ids = sorted({getattr(person, "pk", person) for person in recipients} - {None})
+    Notification.objects.bulk_create(
+        [Notification(recipient_id=pk, kind=kind, values=values or {}, url=url, created_at=now) for pk in ids]
+    )
     return len(ids)
+
+
+def notifications_for(user):
+    """The personal notifications of `user`, newest first (nobody else's, ever)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient_id=user.pk)
+
+
+def unread_notification_count(user) -> int:
+    return notifications_for(user).unread().count()
+
+
+def open_notification(user, pk, now=None) -> Notification:
+    """`user`'s notification `pk`, marked read (the first opening counts); someone else's is a 404."""
+    notification = notifications_for(user).filter(pk=pk).first()
+    if notification is None:
+        raise Http404
+    if notification.read_at is None:
+        notification.read_at = now or timezone.now()
+        notifications_for(user).filter(pk=pk, read_at__isnull=True).update(read_at=notification.read_at)
+    return notification
+
+
+def mark_notifications_read_for(user, url: str, now=None) -> int:
+    """Mark read `user`'s unread notifications that lead to `url` — they opened that page."""
+    return notifications_for(user).unread().filter(url=url).update(read_at=now or timezone.now())
 
 
 @dataclass(frozen=True)
@@ -216,12 +290,21 @@ class NoticeBar:
         self.user = user
         self.now = now or timezone.now()
         self._rows: list[BannerItem] | None = None
+        self._personal: int | None = None
 
     def _load(self) -> list[BannerItem]:
         if self._rows is None:
-            rows = current_notices_for(self.user, self.now).values_list("pk", "title", "level", "is_read", "valid_from")
+            # The unread personal notifications ride along as a sub-select, so the bell still
+            # costs one query; only with no current notice does their count need one of its own.
+            personal = Coalesce(Subquery(_unread_notifications(self.user)), 0)
+            rows = (
+                current_notices_for(self.user, self.now)
+                .annotate(personal_unread=personal)
+                .values_list("pk", "title", "level", "is_read", "valid_from", "personal_unread")
+            )
             ordered = sorted(rows, key=lambda row: (_LEVEL_RANK.get(row[2], 9), -row[4].timestamp(), -row[0]))
-            self._rows = [BannerItem(pk, title, level, is_read) for pk, title, level, is_read, _start in ordered]
+            self._rows = [BannerItem(pk, title, level, is_read) for pk, title, level, is_read, _start, _p in ordered]
+            self._personal = ordered[0][5] if ordered else None
         return self._rows
 
     @property
@@ -230,4 +313,19 @@ class NoticeBar:
 
     @property
     def unread(self) -> int:
-        return sum(1 for item in self._load() if not item.is_read)
+        """What the bell counts: unread current notices and unread personal notifications."""
+        notices = sum(1 for item in self._load() if not item.is_read)
+        if self._personal is None:
+            self._personal = unread_notification_count(self.user)
+        return notices + self._personal
+
+
+def _unread_notifications(user):
+    """The number of `user`'s unread personal notifications, as a one-value sub-select."""
+    return (
+        Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True)
+        .order_by()
+        .values("recipient_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )

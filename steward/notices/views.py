@@ -16,6 +16,7 @@ from steward.core.views import (
     ObjectListView,
     PermissionRequiredMixin,
     ServiceFormView,
+    safe_next,
 )
 from steward.notices import services
 from steward.notices.filters import InboxFilterSet, NoticeFilterSet
@@ -41,6 +42,25 @@ class InboxView(ObjectListView):
 
     def table_key(self) -> str:
         return "notices.inbox"
+
+    def extra_context(self, request) -> dict:
+        # The personal notifications (an application waits for me, mine was decided) above the notices.
+        notifications = services.notifications_for(request.user)
+        return {
+            "notifications": list(notifications[:NOTIFICATIONS_SHOWN]),
+            "notifications_unread": notifications.unread().count(),
+        }
+
+
+NOTIFICATIONS_SHOWN = 30
+
+
+class NotificationOpenView(PermissionRequiredMixin, View):
+    """Opening a personal notification marks it read and leads to its page; someone else's is a 404."""
+
+    def get(self, request, pk):
+        notification = services.open_notification(request.user, pk, timezone.now())
+        return HttpResponseRedirect(safe_next(notification.url, reverse("notices:inbox")))
 
 
 class NoticeReadView(PermissionRequiredMixin, View):

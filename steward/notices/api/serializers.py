@@ -47,3 +47,14 @@ class MyNoticeSerializer(serializers.ModelSerializer):
 
 class UnreadCountSerializer(serializers.Serializer):
     unread = serializers.IntegerField()
+
+
+class NotificationSerializer(serializers.Serializer):
+    """A personal notification as its recipient reads it: the text in the caller's language."""
+
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    text = serializers.CharField()
+    url = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    read_at = serializers.DateTimeField(allow_null=True)

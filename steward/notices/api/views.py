@@ -1,14 +1,19 @@
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from steward.core.api import ScopedModelViewSet
 from steward.notices import services
-from steward.notices.api.serializers import MyNoticeSerializer, NoticeSerializer, UnreadCountSerializer
+from steward.notices.api.serializers import (
+    MyNoticeSerializer,
+    NoticeSerializer,
+    NotificationSerializer,
+    UnreadCountSerializer,
+)
 from steward.notices.filters import NoticeFilterSet
 from steward.notices.models import Notice
 
@@ -112,3 +117,28 @@ class MyNoticeViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["get"], url_path="unread-count")
     def unread_count(self, request):
         return Response({"unread": services.unread_count(request.user, timezone.now())})
+
+    @extend_schema(
+        parameters=[OpenApiParameter("state", str, enum=["unread", "read"], required=False)],
+        responses=NotificationSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"], url_path="notifications", filterset_class=None, pagination_class=None)
+    def notifications(self, request):
+        """My personal notifications (PLT-10), newest first, at most 100; ?state=unread|read."""
+        rows = services.notifications_for(request.user)
+        state = request.query_params.get("state")
+        if state in ("unread", "read"):
+            rows = rows.filter(read_at__isnull=state == "unread")
+        return Response(NotificationSerializer(rows[:100], many=True).data)
+
+    @extend_schema(request=None, responses=NotificationSerializer)
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path=r"notifications/(?P<notification_id>[0-9]{1,18})/read",
+        filterset_class=None,
+    )
+    def read_notification(self, request, notification_id=None):
+        """Mark one of my notifications read (someone else's: 404)."""
+        notification = services.open_notification(request.user, int(notification_id), timezone.now())
+        return Response(NotificationSerializer(notification).data)
