@@ -34,8 +34,8 @@ def world(bank):
         definition={"op": "and", "rules": [{"field": "age", "operator": ">=", "value": 60}]},
     )
     people = {}
-    for template in ROLE_TEMPLATES:
-        person = EmployeeFactory(employee_no=f"R-{template.code}", org=team)
+    for number, template in enumerate(ROLE_TEMPLATES, start=1):
+        person = EmployeeFactory(employee_no=f"ROLE{number}", org=team)
         RoleAssignment.objects.create(user=person, role=roles[template.code], org=team, scope=template.default_scope)
         forget_grants(person)
         people[template.code] = person
