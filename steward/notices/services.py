@@ -174,7 +174,8 @@ def current_notices_for(user, now=None):
 
 
 def unread_count(user, now=None) -> int:
-    return current_notices_for(user, now).filter(is_read=False).count()
+    """The bell's number: unread current notices and unread personal notifications."""
+    return current_notices_for(user, now).filter(is_read=False).count() + unread_notification_count(user)
 
 
 def mark_read(user, notice: Notice, now=None) -> NoticeRead:

@@ -122,8 +122,10 @@ def test_the_api_lists_and_reads_my_notifications(people):
     api.force_authenticate(people.lead)
     rows = api.get("/api/v1/my-notices/notifications/", {"state": "unread"}).json()
     assert [(r["kind"], r["url"]) for r in rows] == [("approvals.arrived", f"/approvals/{application.pk}/")]
+    assert api.get("/api/v1/my-notices/unread-count/").json() == {"unread": 1}  # the bell's number
     assert api.post(f"/api/v1/my-notices/notifications/{rows[0]['id']}/read/").json()["read_at"] is not None
     assert api.get("/api/v1/my-notices/notifications/", {"state": "unread"}).json() == []
+    assert api.get("/api/v1/my-notices/unread-count/").json() == {"unread": 0}
     other = APIClient()
     other.force_authenticate(people.rm2)
     assert other.post(f"/api/v1/my-notices/notifications/{rows[0]['id']}/read/").status_code == 404
