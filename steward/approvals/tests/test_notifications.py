@@ -114,7 +114,7 @@ def test_the_bell_counts_notifications_without_any_notice(people, django_assert_
 
 
 def test_the_api_lists_and_reads_my_notifications(people):
-    """PLT-10 / PLT-11: GET /api/v1/my-notices/notifications/, POST …/notifications/{id}/read/."""
+    """PLT-10 / PLT-11: GET /api/v1/my-notices/notifications/, POST …/notifications/read/ {"id": …}."""
     from rest_framework.test import APIClient
 
     application = services.submit(people.rm, LEAVE, reason="年假", payload=leave_payload())
@@ -123,9 +123,12 @@ def test_the_api_lists_and_reads_my_notifications(people):
     rows = api.get("/api/v1/my-notices/notifications/", {"state": "unread"}).json()
     assert [(r["kind"], r["url"]) for r in rows] == [("approvals.arrived", f"/approvals/{application.pk}/")]
     assert api.get("/api/v1/my-notices/unread-count/").json() == {"unread": 1}  # the bell's number
-    assert api.post(f"/api/v1/my-notices/notifications/{rows[0]['id']}/read/").json()["read_at"] is not None
+    assert (
+        api.post("/api/v1/my-notices/notifications/read/", {"id": rows[0]["id"]}, format="json").json()["read_at"]
+        is not None
+    )
     assert api.get("/api/v1/my-notices/notifications/", {"state": "unread"}).json() == []
     assert api.get("/api/v1/my-notices/unread-count/").json() == {"unread": 0}
     other = APIClient()
     other.force_authenticate(people.rm2)
-    assert other.post(f"/api/v1/my-notices/notifications/{rows[0]['id']}/read/").status_code == 404
+    assert other.post("/api/v1/my-notices/notifications/read/", {"id": rows[0]["id"]}, format="json").status_code == 404

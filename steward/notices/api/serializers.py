@@ -58,3 +58,7 @@ class NotificationSerializer(serializers.Serializer):
     url = serializers.CharField()
     created_at = serializers.DateTimeField()
     read_at = serializers.DateTimeField(allow_null=True)
+
+
+class NotificationReadSerializer(serializers.Serializer):
+    id = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="Id of one of my notifications")

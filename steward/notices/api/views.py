@@ -11,6 +11,7 @@ from steward.notices import services
 from steward.notices.api.serializers import (
     MyNoticeSerializer,
     NoticeSerializer,
+    NotificationReadSerializer,
     NotificationSerializer,
     UnreadCountSerializer,
 )
@@ -131,14 +132,11 @@ class MyNoticeViewSet(viewsets.ReadOnlyModelViewSet):
             rows = rows.filter(read_at__isnull=state == "unread")
         return Response(NotificationSerializer(rows[:100], many=True).data)
 
-    @extend_schema(request=None, responses=NotificationSerializer)
-    @action(
-        detail=False,
-        methods=["post"],
-        url_path=r"notifications/(?P<notification_id>[0-9]{1,18})/read",
-        filterset_class=None,
-    )
-    def read_notification(self, request, notification_id=None):
-        """Mark one of my notifications read (someone else's: 404)."""
-        notification = services.open_notification(request.user, int(notification_id), timezone.now())
+    @extend_schema(request=NotificationReadSerializer, responses=NotificationSerializer)
+    @action(detail=False, methods=["post"], url_path="notifications/read", filterset_class=None)
+    def read_notification(self, request):
+        """Mark one of my notifications read: {"id": <notification id>} (someone else's: 404)."""
+        serializer = NotificationReadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        notification = services.open_notification(request.user, serializer.validated_data["id"], timezone.now())
         return Response(NotificationSerializer(notification).data)
