@@ -79,7 +79,9 @@ def test_the_intake_page_shows_reasons_progress_held_days_and_rejected_lines(pag
     running = page.locator("[data-testid=running-load]")
     expect(running).to_have_count(1)
     # Grouped as the reader's locale groups numbers (Django's zh-Hans format has no separator).
-    expect(running.locator("[data-testid=load-progress]")).to_contain_text("123,456" if language == "en" else "123456")
+    expect(running.locator("[data-testid=load-progress]")).to_contain_text(
+        "123,456"
+    )  # grouped in both languages (PLT-12)
     expect(running.locator("[data-testid=load-progress]")).to_contain_text("30%")
     reason = page.locator("[data-testid=attention-reason]").first
     expect(reason).to_contain_text("accounts.csv")

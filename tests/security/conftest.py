@@ -209,7 +209,7 @@ def _branch_b_objects(branch_b) -> dict[str, list[int]]:
     from steward.audit.models import AuditEntry
     from steward.customers.models import Customer, CustomerNote, Household
     from steward.holdings.models import Account
-    from steward.notices.models import Notice
+    from steward.notices.models import Notice, Notification
     from steward.org.models import Employee, Org
     from steward.segments.models import Segment
     from steward.tags.models import CustomerGroup, CustomerTag, GroupMember
@@ -245,6 +245,9 @@ def _branch_b_objects(branch_b) -> dict[str, list[int]]:
             .values_list("pk", flat=True)[:2]
         ),
         "notices.Notice": list(Notice.objects.filter(org__path__startswith=under).values_list("pk", flat=True)),
+        "notices.Notification": list(
+            Notification.objects.filter(recipient__org__path__startswith=under).values_list("pk", flat=True)
+        ),
         "approvals.Application": list(
             Application.objects.filter(submitter__org__path__startswith=under).values_list("pk", flat=True)
         ),
@@ -330,6 +333,7 @@ PK_MODELS = [
     ("/groups/", "tags.CustomerGroup"),
     ("/jobs/runs/", "jobs.JobRun"),
     ("/jobs/", "jobs.Job"),
+    ("/notices/notifications/", "notices.Notification"),
     ("/notices/", "notices.Notice"),
     ("/approvals/attachments/", "approvals.Attachment"),
     ("/approvals/", "approvals.Application"),

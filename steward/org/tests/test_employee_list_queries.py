@@ -5,9 +5,10 @@ from rest_framework.test import APIClient
 
 from steward.testing import EmployeeFactory, grant
 
-# Session, user, grants, count, org filter choices, the user's own org (page header), the rows.
-# Session, user, grants, count, org filter choices, the user's own org (page header), the notice bar, the rows.
-EMPLOYEE_PAGE_QUERIES = 8
+# Session, user, grants, count, org filter choices, the user's own org (page header), the notice bar,
+# the rows — and, on a day without a current notice, the bell's unread personal notifications (an
+# indexed count; with a current notice it rides along in the notice bar's query: PLT-10).
+EMPLOYEE_PAGE_QUERIES = 9
 # Session, user, grants, count, the rows (with their org).
 EXPORT_AUDIT_QUERIES = 6  # ids, savepoint, chain head lock, insert, head update, release
 EMPLOYEE_API_QUERIES = 5
