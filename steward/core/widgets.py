@@ -58,23 +58,23 @@ class QuickInputMixin:
 
 
 class QuickSelect(QuickSelectMixin, forms.Select):
-    pass
+    """A <select> drawn in Python."""
 
 
 class QuickSelectMultiple(QuickSelectMixin, forms.SelectMultiple):
-    pass
+    """A multiple <select> drawn in Python."""
 
 
 class QuickTextInput(QuickInputMixin, forms.TextInput):
-    pass
+    """A text input drawn in Python."""
 
 
 class QuickNumberInput(QuickInputMixin, forms.NumberInput):
-    pass
+    """A number input drawn in Python."""
 
 
 class QuickDateInput(QuickInputMixin, forms.DateInput):
-    pass
+    """A date input drawn in Python."""
 
 
 QUICK_TWINS = {
