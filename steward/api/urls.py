@@ -5,7 +5,7 @@ from rest_framework.routers import DefaultRouter
 from steward.access.api.views import ApiTokenViewSet, RoleAssignmentViewSet, RoleViewSet
 from steward.approvals.api.views import ApplicationViewSet
 from steward.audit.api.views import AuditEntryViewSet
-from steward.basedata.api.views import CodeTableViewSet, SystemParameterViewSet
+from steward.basedata.api.views import CalendarDayViewSet, CodeTableViewSet, SystemParameterViewSet
 from steward.customers.api.views import CustomerViewSet, OwnershipConflictViewSet
 from steward.holdings.api.views import IntakeBatchViewSet, IntakeDayViewSet, IntakeRejectedRowViewSet
 from steward.imports.api.views import ImportRunViewSet
@@ -32,6 +32,7 @@ router.register("role-assignments", RoleAssignmentViewSet)
 router.register("api-tokens", ApiTokenViewSet)
 router.register("code-tables", CodeTableViewSet)
 router.register("parameters", SystemParameterViewSet)
+router.register("calendar-days", CalendarDayViewSet)
 router.register("applications", ApplicationViewSet)
 router.register("audit-entries", AuditEntryViewSet)
 router.register("jobs", JobViewSet)

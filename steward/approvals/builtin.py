@@ -16,8 +16,9 @@ from decimal import Decimal
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from steward.approvals.forms import LEAVE_TYPE_TABLE, ActivityProposalForm, LeaveForm
+from steward.approvals.forms import CALENDAR_DAY_LEAVE_TYPES, LEAVE_TYPE_TABLE, ActivityProposalForm, LeaveForm
 from steward.approvals.registry import SUPERVISOR, ApplicationType, Step, application_types
+from steward.basedata.calendar import business_days_between
 from steward.basedata.defaults import CODE_TABLES, CodeTableSpec
 from steward.basedata.services import code_label
 
@@ -38,6 +39,15 @@ LEAVE_TYPES = CodeTableSpec(
 )
 
 
+def leave_days(leave_type: str, start, end) -> int:
+    """The days a leave takes, both ends included: business days of the holiday calendar (weekends
+    and public holidays are not taken, weekend days worked in lieu are), or calendar days for the
+    kinds the law counts so (see docs/approvals.md)."""
+    if leave_type in CALENDAR_DAY_LEAVE_TYPES:
+        return (end - start).days + 1
+    return business_days_between(start, end)
+
+
 class LeaveApplication(ApplicationType):
     key = "approvals.leave"
     label = _("Leave application")
@@ -47,8 +57,7 @@ class LeaveApplication(ApplicationType):
 
     def prepare(self, cleaned, submitter):
         start, end = cleaned["start_date"], cleaned["end_date"]
-        # Calendar days, both ends included: there is no holiday calendar yet (see docs/approvals.md).
-        return {**cleaned, "days": (end - start).days + 1}
+        return {**cleaned, "days": leave_days(cleaned["leave_type"], start, end)}
 
     def default_title(self, payload):
         days = payload["days"]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from steward.approvals.registry import RESERVED_FIELDS
+from steward.basedata.calendar import business_days_between
 from steward.basedata.services import code_choices
 from steward.core.forms import StewardForm
 
@@ -18,6 +19,10 @@ MAX_LEAVE_DAYS = 366
 
 
 # ---------------------------------------------------------------- payload forms of the built-in types
+
+
+# Statutory maternity leave (98 days) runs in calendar days; every other kind counts business days.
+CALENDAR_DAY_LEAVE_TYPES = frozenset({"maternity"})
 
 
 class LeaveForm(forms.Form):
@@ -39,6 +44,14 @@ class LeaveForm(forms.Form):
                 self.add_error("end_date", _("The leave cannot end before it starts."))
             elif (end - start).days + 1 > MAX_LEAVE_DAYS:
                 self.add_error("end_date", _("A leave may last at most %(days)s days.") % {"days": MAX_LEAVE_DAYS})
+            elif cleaned.get("leave_type") not in CALENDAR_DAY_LEAVE_TYPES and business_days_between(start, end) == 0:
+                self.add_error(
+                    "end_date",
+                    _(
+                        "From %(start)s to %(end)s there is no business day (weekends and public holidays): nothing to take."
+                    )
+                    % {"start": start.isoformat(), "end": end.isoformat()},
+                )
         return cleaned
 
 

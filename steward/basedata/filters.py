@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from steward.basedata.models import CodeTable, SystemParameter
+from steward.basedata.models import CalendarDay, CodeTable, SystemParameter
 from steward.core.filters import StewardFilterSet
 
 
@@ -23,3 +23,12 @@ class ParameterFilterSet(StewardFilterSet):
     class Meta:
         model = SystemParameter
         fields = ["q", "group"]
+
+
+class CalendarDayFilterSet(StewardFilterSet):
+    search_fields = ("name__icontains", "name_en__icontains")
+    year = django_filters.NumberFilter(field_name="date__year", label=_("Year"), min_value=1900, max_value=9999)
+
+    class Meta:
+        model = CalendarDay
+        fields = ["q", "year", "kind"]

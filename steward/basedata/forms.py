@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from steward.basedata.models import CodeTable, SystemParameter
+from steward.basedata.models import CalendarDay, CodeTable, SystemParameter
 from steward.core.forms import StewardForm, StewardModelForm
 
 
@@ -62,3 +62,24 @@ class ParameterForm(StewardModelForm):
         model = SystemParameter
         fields = ["value"]
         widgets = {"value": forms.TextInput()}
+
+
+class CalendarDayForm(StewardModelForm):
+    class Meta:
+        model = CalendarDay
+        fields = ["date", "kind", "name", "name_en"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+
+
+class CalendarImportForm(StewardForm):
+    """A year's public holidays pasted at once, e.g. from the State Council's annual notice."""
+
+    lines = forms.CharField(
+        label=_("Days"),
+        widget=forms.Textarea(attrs={"rows": 14, "class": "form-control font-monospace"}),
+        help_text=_(
+            "One day or range per line: date or first..last date | holiday or workday | Chinese name | "
+            "English name, e.g. 2026-10-01..2026-10-07 | holiday | 国庆节 | National Day. "
+            "Days already recorded are replaced."
+        ),
+    )

@@ -141,3 +141,59 @@ def parse_parameter(value_type: str, raw: str):
             "json": _("Enter valid JSON."),
         }
         raise ValueError(str(messages.get(value_type, _("Invalid value.")))) from None
+
+
+class CalendarDay(TimeStampedModel):
+    """An exception to the working week of the holiday calendar (DESIGN: business-day rules).
+
+    Monday to Friday are business days and Saturday and Sunday are not, except on the days
+    recorded here: a public holiday (公休, e.g. the Spring Festival on weekdays) is not a business
+    day, and a weekend day worked in lieu (调休上班) is one. Leave, reminders, due dates and T+1
+    schedules count business days through ``steward.basedata.calendar``."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Public holiday")
+        WORKDAY = "workday", _("Working day in lieu")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name (Chinese)"), max_length=50, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=50, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("holiday calendar day")
+        verbose_name_plural = _("holiday calendar days")
+
+    @classmethod
+    def scope_q(cls, user, grant):
+        return Q()  # one calendar for the whole bank
+
+    @property
+    def display_name(self) -> str:
+        from django.utils import translation
+
+        if self.name_en and (translation.get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.get_kind_display()} {self.display_name}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("basedata:calendar_edit", args=[self.pk])
+
+    def clean(self):
+        if self.date is None:
+            return
+        if self.kind == self.Kind.WORKDAY and self.date.weekday() < 5:
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "%(date)s is a weekday, a business day already: only a Saturday or Sunday can be worked in lieu."
+                    )
+                    % {"date": self.date.isoformat()}
+                }
+            )

@@ -7,15 +7,18 @@ Redis each process keeps its own copy for at most CACHE_SECONDS.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from steward.access.services import require_permission
-from steward.audit.services import log_event
+from steward.audit.services import log_bulk, log_event
+from steward.basedata import calendar
 from steward.basedata.defaults import CODE_TABLES, PARAMETERS
-from steward.basedata.models import CodeItem, CodeTable, SystemParameter, parse_parameter
+from steward.basedata.models import CalendarDay, CodeItem, CodeTable, SystemParameter, parse_parameter
 from steward.core.errors import DomainError
 from steward.core.services import service
 
@@ -89,9 +92,14 @@ def refresh_cache(actor) -> dict:
     tables = list(CodeTable.objects.values_list("code", flat=True))
     cache.delete(PARAMETERS_KEY)
     cache.delete_many([CODES_KEY.format(code) for code in tables])
+    calendar.forget_all()
     bump_data_generation()
-    dropped = {"parameters": True, "code_tables": len(tables), "list_counts": True}
-    log_event("basedata.cache_refreshed", None, message=f"parameters, {len(tables)} code tables, list counts")
+    dropped = {"parameters": True, "code_tables": len(tables), "holiday_calendar": True, "list_counts": True}
+    log_event(
+        "basedata.cache_refreshed",
+        None,
+        message=f"parameters, {len(tables)} code tables, holiday calendar, list counts",
+    )
     return dropped
 
 
@@ -153,6 +161,131 @@ def save_code_items(actor, table: CodeTable, items: list[dict]) -> list[CodeItem
     table.items.exclude(code__in=seen).update(is_active=False)
     transaction.on_commit(lambda: cache.delete(CODES_KEY.format(table.code)))
     return saved
+
+
+CALENDAR_PERMISSION = "basedata.calendar:change"
+
+
+def _forget_on_commit(years) -> None:
+    # Now, for the rest of this transaction, and again after the commit: another request may
+    # have cached the old days in between.
+    years = set(years)
+    calendar.forget_years(years)
+    transaction.on_commit(lambda: calendar.forget_years(years))
+
+
+@service
+def save_calendar_day(actor, day: CalendarDay) -> CalendarDay:
+    """Record (or change) one exception of the working week; audited by the model's change capture."""
+    require_permission(actor, CALENDAR_PERMISSION)
+    previous_year = None
+    if day.pk:
+        previous_year = CalendarDay.objects.filter(pk=day.pk).values_list("date__year", flat=True).first()
+    day.name, day.name_en = day.name.strip(), day.name_en.strip()
+    day.full_clean()
+    day.save()
+    _forget_on_commit({day.date.year, previous_year or day.date.year})
+    return day
+
+
+@service
+def delete_calendar_day(actor, day: CalendarDay) -> None:
+    """The day follows the working week again (a weekday is a business day, a weekend day not)."""
+    require_permission(actor, CALENDAR_PERMISSION)
+    year = day.date.year
+    day.delete()
+    _forget_on_commit({year})
+
+
+def parse_calendar_lines(text: str) -> list[dict]:
+    """Lines pasted from the State Council's annual notice, one day or range per line::
+
+        2026-02-15..2026-02-23 | holiday | 春节 | Spring Festival
+        2026-02-14 | workday | 春节调休 | Spring Festival (worked in lieu)
+
+    The kind is ``holiday`` / ``workday`` (or 休 / 班); names are optional. A range of holidays
+    keeps its weekend days too, so the calendar names them. Errors name the line."""
+    kinds = {"holiday": CalendarDay.Kind.HOLIDAY, "休": CalendarDay.Kind.HOLIDAY}
+    kinds |= {"workday": CalendarDay.Kind.WORKDAY, "班": CalendarDay.Kind.WORKDAY}
+    days: dict = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        parts = [part.strip() for part in line.split("|")]
+        if not 2 <= len(parts) <= 4:
+            raise DomainError(
+                _(
+                    "Line %(line)s: expected “date or first..last date | holiday or workday | Chinese name | English name”."
+                )
+                % {"line": number},
+                field="lines",
+            )
+        first_text, _sep, last_text = parts[0].partition("..")
+        try:
+            first = dt.date.fromisoformat(first_text.strip())
+            last = dt.date.fromisoformat(last_text.strip()) if last_text.strip() else first
+        except ValueError:
+            raise DomainError(
+                _("Line %(line)s: “%(value)s” is not a date as YYYY-MM-DD or a range YYYY-MM-DD..YYYY-MM-DD.")
+                % {"line": number, "value": parts[0][:40]},
+                field="lines",
+            ) from None
+        if last < first or (last - first).days > 31:
+            raise DomainError(
+                _("Line %(line)s: a range runs forwards and covers at most 32 days.") % {"line": number},
+                field="lines",
+            )
+        kind = kinds.get(parts[1].lower())
+        if kind is None:
+            raise DomainError(
+                _("Line %(line)s: the kind “%(value)s” is neither holiday (休) nor workday (班).")
+                % {"line": number, "value": parts[1][:20]},
+                field="lines",
+            )
+        name = parts[2] if len(parts) > 2 else ""
+        name_en = parts[3] if len(parts) > 3 else ""
+        if len(name) > 50 or len(name_en) > 50:
+            raise DomainError(_("Line %(line)s: a name has at most 50 characters.") % {"line": number}, field="lines")
+        day = first
+        while day <= last:
+            if kind == CalendarDay.Kind.WORKDAY and day.weekday() < 5:
+                raise DomainError(
+                    _(
+                        "Line %(line)s: %(date)s is a weekday, a business day already: only a Saturday or Sunday can be worked in lieu."
+                    )
+                    % {"line": number, "date": day.isoformat()},
+                    field="lines",
+                )
+            if day in days:
+                raise DomainError(
+                    _("Line %(line)s: %(date)s is already on line %(other)s.")
+                    % {"line": number, "date": day.isoformat(), "other": days[day]["line"]},
+                    field="lines",
+                )
+            days[day] = {"date": day, "kind": kind, "name": name, "name_en": name_en, "line": number}
+            day += dt.timedelta(days=1)
+    if not days:
+        raise DomainError(_("Paste at least one line."), field="lines")
+    return list(days.values())
+
+
+@service
+def import_calendar_lines(actor, text: str) -> int:
+    """Record every day of the pasted lines (a day already recorded is replaced); all or nothing.
+    Written in one statement and audited as one bulk entry; answers how many days were written."""
+    require_permission(actor, CALENDAR_PERMISSION)
+    parsed = parse_calendar_lines(text)
+    CalendarDay.objects.bulk_create(
+        [CalendarDay(date=d["date"], kind=d["kind"], name=d["name"], name_en=d["name_en"]) for d in parsed],
+        update_conflicts=True,
+        unique_fields=["date"],
+        update_fields=["kind", "name", "name_en", "updated_at"],
+    )
+    dates = [d["date"] for d in parsed]
+    ids = CalendarDay.objects.filter(date__in=dates).values_list("pk", flat=True)
+    log_bulk("basedata.calendar_imported", CalendarDay, ids, message=f"{min(dates)} – {max(dates)}")
+    _forget_on_commit({day.year for day in dates})
+    return len(parsed)
 
 
 def sync_declared_defaults(**kwargs) -> None:

@@ -12,4 +12,9 @@ urlpatterns = [
     path("parameters/", views.ParameterListView.as_view(), name="parameter_list"),
     path("parameters/<int:pk>/", views.ParameterEditView.as_view(), name="parameter_detail"),
     path("parameters/refresh-cache/", views.RefreshCacheView.as_view(), name="refresh_cache"),
+    path("holiday-calendar/", views.CalendarDayListView.as_view(), name="calendar_list"),
+    path("holiday-calendar/add/", views.CalendarDayFormView.as_view(), name="calendar_add"),
+    path("holiday-calendar/paste/", views.CalendarImportView.as_view(), name="calendar_import"),
+    path("holiday-calendar/<int:pk>/", views.CalendarDayFormView.as_view(), name="calendar_edit"),
+    path("holiday-calendar/<int:pk>/delete/", views.CalendarDayDeleteView.as_view(), name="calendar_delete"),
 ]

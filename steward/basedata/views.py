@@ -9,11 +9,17 @@ from django.views import View
 
 from steward.access.services import has_permission
 from steward.basedata import services
-from steward.basedata.filters import CodeTableFilterSet, ParameterFilterSet
-from steward.basedata.forms import CodeItemsForm, CodeTableForm, ParameterForm
-from steward.basedata.models import CodeTable, SystemParameter
-from steward.basedata.tables import CodeTableTable, ParameterTable
-from steward.core.views import ObjectListView, PermissionRequiredMixin, ServiceFormView, safe_next
+from steward.basedata.filters import CalendarDayFilterSet, CodeTableFilterSet, ParameterFilterSet
+from steward.basedata.forms import CalendarDayForm, CalendarImportForm, CodeItemsForm, CodeTableForm, ParameterForm
+from steward.basedata.models import CalendarDay, CodeTable, SystemParameter
+from steward.basedata.tables import CalendarDayTable, CodeTableTable, ParameterTable
+from steward.core.views import (
+    ObjectActionView,
+    ObjectListView,
+    PermissionRequiredMixin,
+    ServiceFormView,
+    safe_next,
+)
 
 
 class CodeTableListView(ObjectListView):
@@ -115,3 +121,70 @@ class RefreshCacheView(PermissionRequiredMixin, View):
         else:
             messages.success(request, _("The system cache was refreshed."))
         return HttpResponseRedirect(safe_next(request.POST.get("next", ""), reverse("basedata:parameter_list")))
+
+
+class CalendarDayListView(ObjectListView):
+    """The holiday calendar: the public holidays and weekend days worked in lieu of every year."""
+
+    model = CalendarDay
+    permission = "basedata.calendar:view"
+    table_class = CalendarDayTable
+    filterset_class = CalendarDayFilterSet
+    title = gettext_lazy("Holiday calendar")
+    template_name = "basedata/calendar_list.html"
+    add_url_name = "basedata:calendar_add"
+    add_permission = services.CALENDAR_PERMISSION
+    default_page_size = 50
+
+    def extra_context(self, request):
+        return {"can_change": has_permission(request.user, services.CALENDAR_PERMISSION)}
+
+
+class CalendarDayFormView(ServiceFormView):
+    model = CalendarDay
+    permission = services.CALENDAR_PERMISSION
+    form_class = CalendarDayForm
+    title = gettext_lazy("New holiday calendar day")
+    template_name = "basedata/calendar_form.html"
+    success_message = gettext_lazy("The day was saved; business days are counted with it now.")
+
+    def perform(self, form, instance):
+        return services.save_calendar_day(self.request.user, form.instance)
+
+    def success_url(self, obj):
+        return reverse("basedata:calendar_list") + f"?year={obj.date.year}"
+
+
+class CalendarDayDeleteView(ObjectActionView):
+    model = CalendarDay
+    permission = services.CALENDAR_PERMISSION
+
+    def act(self, request, obj):
+        services.delete_calendar_day(request.user, obj)
+        return _("The day follows the working week again.")
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        year = obj.date.year
+        messages.success(request, self.act(request, obj))
+        return HttpResponseRedirect(reverse("basedata:calendar_list") + f"?year={year}")
+
+
+class CalendarImportView(ServiceFormView):
+    """Paste a year's public holidays at once; all lines or none are recorded."""
+
+    model = CalendarDay
+    permission = services.CALENDAR_PERMISSION
+    form_class = CalendarImportForm
+    title = gettext_lazy("Paste public holidays")
+
+    def get_instance(self):
+        return None
+
+    def perform(self, form, instance):
+        count = services.import_calendar_lines(self.request.user, form.cleaned_data["lines"])
+        messages.success(self.request, _("%(count)s days were recorded.") % {"count": count})
+        return None
+
+    def success_url(self, obj):
+        return reverse("basedata:calendar_list")

@@ -4,6 +4,7 @@ For each endpoint and method: a caller holding *every other* permission (scope "
 403 and changes nothing; a caller holding *only* that permission gets a 2xx.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from rest_framework.test import APIClient
 
 from steward.access.models import Role, RoleAssignment
 from steward.access.registry import registry
-from steward.basedata.models import CodeTable, SystemParameter
+from steward.basedata.models import CalendarDay, CodeTable, SystemParameter
 from steward.notices.models import Notice
 from steward.org.models import Org
 from steward.testing import OrgFactory, grant, make_role
@@ -34,6 +35,7 @@ class World:
         )
         self.table = CodeTable.objects.get(code="employee_tier")
         self.parameter = SystemParameter.objects.get(key="leads.protection_days")
+        self.calendar_day = CalendarDay.objects.create(date=dt.date(2026, 10, 1), kind="holiday", name="国庆节")
         self.notice = Notice.objects.create(
             title="通知", body="正文", valid_from=timezone.now(), org=bank.head, author=bank.admin
         )
@@ -53,6 +55,7 @@ class World:
             "assignment": self.assignment.pk,
             "table": self.table.pk,
             "parameter": self.parameter.pk,
+            "day": self.calendar_day.pk,
             "notice": self.notice.pk,
         }
         if isinstance(template, str):
@@ -133,6 +136,13 @@ ENDPOINTS = [
     ("get", "/api/v1/parameters/", None, "basedata.parameter:view"),
     ("get", "/api/v1/parameters/{parameter}/", None, "basedata.parameter:view"),
     ("patch", "/api/v1/parameters/{parameter}/", {"value": "10"}, "basedata.parameter:change"),
+    ("get", "/api/v1/calendar-days/", None, "basedata.calendar:view"),
+    ("get", "/api/v1/calendar-days/{day}/", None, "basedata.calendar:view"),
+    ("get", "/api/v1/calendar-days/business-day/?date=2026-09-30&add=1", None, "basedata.calendar:view"),
+    ("post", "/api/v1/calendar-days/", {"date": "2026-12-25", "kind": "holiday"}, "basedata.calendar:change"),
+    ("patch", "/api/v1/calendar-days/{day}/", {"name_en": "National Day"}, "basedata.calendar:change"),
+    ("delete", "/api/v1/calendar-days/{day}/", None, "basedata.calendar:change"),
+    ("post", "/api/v1/calendar-days/paste/", {"lines": "2026-12-31 | holiday"}, "basedata.calendar:change"),
 ]
 
 ID_KEYS = {"parent", "new_parent", "org", "new_org", "user", "role"}
@@ -161,6 +171,7 @@ def snapshot():
         list(CodeItem.objects.values_list("table_id", "code", "label", "is_active").order_by("pk")),
         list(SystemParameter.objects.values_list("key", "value").order_by("key")),
         list(Notice.objects.values_list("pk", "title", "is_published").order_by("pk")),
+        list(CalendarDay.objects.values_list("date", "kind", "name_en").order_by("date")),
     )
 
 

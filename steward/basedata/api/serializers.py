@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from steward.basedata.models import CodeItem, CodeTable, SystemParameter
+from steward.basedata.models import CalendarDay, CodeItem, CodeTable, SystemParameter
 
 
 class CodeItemSerializer(serializers.ModelSerializer):
@@ -60,3 +60,30 @@ class SystemParameterSerializer(serializers.ModelSerializer):
             return str(parse_parameter(obj.value_type, obj.value))
         except ValueError:
             return ""
+
+
+class CalendarDaySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CalendarDay
+        fields = ["id", "date", "kind", "name", "name_en", "updated_at"]
+        read_only_fields = ["updated_at"]
+
+
+class CalendarPasteSerializer(serializers.Serializer):
+    lines = serializers.CharField(
+        help_text="One day or range per line: YYYY-MM-DD[..YYYY-MM-DD] | holiday or workday | 中文名 | English name"
+    )
+
+
+class BusinessDayQuerySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    add = serializers.IntegerField(required=False, default=0, min_value=-3660, max_value=3660)
+
+
+class BusinessDayAnswerSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    is_business_day = serializers.BooleanField()
+    add = serializers.IntegerField()
+    result = serializers.DateField(
+        help_text="The business day `add` business days after `date` (0: `date` or the next)."
+    )

@@ -1,14 +1,20 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from steward.basedata import services
+from steward.basedata import calendar, services
 from steward.basedata.api.serializers import (
+    BusinessDayAnswerSerializer,
+    BusinessDayQuerySerializer,
+    CalendarDaySerializer,
+    CalendarPasteSerializer,
     CodeItemsReplaceSerializer,
     CodeTableSerializer,
     SystemParameterSerializer,
 )
-from steward.basedata.models import CodeTable, SystemParameter
+from steward.basedata.models import CalendarDay, CodeTable, SystemParameter
 from steward.core.api import ScopedModelViewSet
 
 
@@ -77,3 +83,52 @@ class SystemParameterViewSet(ScopedModelViewSet):
     def perform_update(self, serializer):
         value = serializer.validated_data.get("value", serializer.instance.value)
         serializer.instance = services.set_parameter(self.request.user, serializer.instance.key, value)
+
+
+class CalendarDayViewSet(ScopedModelViewSet):
+    """The holiday calendar's exceptions to the working week: public holidays (`holiday`) and
+    weekend days worked in lieu (`workday`). `GET ?year=2026` lists a year; `business-day` answers
+    whether a date is a business day and which business day lies N business days on."""
+
+    queryset = CalendarDay.objects.all()
+    serializer_class = CalendarDaySerializer
+    permission_base = "basedata.calendar"
+    filterset_fields = {"date": ["exact", "gte", "lte", "year"], "kind": ["exact"]}
+
+    def required_permission_for(self, request):
+        if self.action in ("create", "update", "partial_update", "destroy", "paste"):
+            return services.CALENDAR_PERMISSION
+        return "basedata.calendar:view"
+
+    def perform_create(self, serializer):
+        serializer.instance = services.save_calendar_day(self.request.user, CalendarDay(**serializer.validated_data))
+
+    def perform_update(self, serializer):
+        day = serializer.instance
+        for field, value in serializer.validated_data.items():
+            setattr(day, field, value)
+        serializer.instance = services.save_calendar_day(self.request.user, day)
+
+    def perform_destroy(self, instance):
+        services.delete_calendar_day(self.request.user, instance)
+
+    @extend_schema(request=CalendarPasteSerializer, responses={200: dict})
+    @action(detail=False, methods=["post"])
+    def paste(self, request):
+        """Record many days at once (all lines or none); days already recorded are replaced."""
+        payload = CalendarPasteSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return Response({"recorded": services.import_calendar_lines(request.user, payload.validated_data["lines"])})
+
+    @extend_schema(parameters=[BusinessDayQuerySerializer], responses=BusinessDayAnswerSerializer)
+    @action(detail=False, methods=["get"], url_path="business-day")
+    def business_day(self, request):
+        query = BusinessDayQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        day, add = query.validated_data["date"], query.validated_data["add"]
+        try:
+            result = calendar.add_business_days(day, add)
+        except (calendar.CalendarExhausted, OverflowError):
+            raise ValidationError({"add": [_("No business day lies that far within the calendar.")]}) from None
+        answer = {"date": day, "is_business_day": calendar.is_business_day(day), "add": add, "result": result}
+        return Response(BusinessDayAnswerSerializer(answer).data)
