@@ -76,7 +76,7 @@ class CalendarPasteSerializer(serializers.Serializer):
 
 
 class BusinessDayQuerySerializer(serializers.Serializer):
-    date = serializers.DateField()
+    date = serializers.DateField(required=False, help_text="Default: today.")
     add = serializers.IntegerField(required=False, default=0, min_value=-3660, max_value=3660)
 
 

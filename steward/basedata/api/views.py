@@ -1,3 +1,4 @@
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
@@ -14,6 +15,7 @@ from steward.basedata.api.serializers import (
     CodeTableSerializer,
     SystemParameterSerializer,
 )
+from steward.basedata.filters import CalendarDayApiFilterSet
 from steward.basedata.models import CalendarDay, CodeTable, SystemParameter
 from steward.core.api import ScopedModelViewSet
 
@@ -93,7 +95,7 @@ class CalendarDayViewSet(ScopedModelViewSet):
     queryset = CalendarDay.objects.all()
     serializer_class = CalendarDaySerializer
     permission_base = "basedata.calendar"
-    filterset_fields = {"date": ["exact", "gte", "lte", "year"], "kind": ["exact"]}
+    filterset_class = CalendarDayApiFilterSet
 
     def required_permission_for(self, request):
         if self.action in ("create", "update", "partial_update", "destroy", "paste"):
@@ -125,7 +127,7 @@ class CalendarDayViewSet(ScopedModelViewSet):
     def business_day(self, request):
         query = BusinessDayQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        day, add = query.validated_data["date"], query.validated_data["add"]
+        day, add = query.validated_data.get("date") or timezone.localdate(), query.validated_data["add"]
         try:
             result = calendar.add_business_days(day, add)
         except (calendar.CalendarExhausted, OverflowError):

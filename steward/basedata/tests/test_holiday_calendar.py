@@ -200,3 +200,17 @@ def test_the_api_lists_writes_and_answers_business_days(national_day, administra
     assert not calendar.is_business_day(D(2027, 10, 7))
     assert api.delete(f"/api/v1/calendar-days/{created.json()['id']}/").status_code == 204
     assert calendar.is_business_day(D(2027, 10, 1))
+
+
+def test_a_year_that_is_no_year_is_refused_not_a_server_error(national_day, administrator, client):
+    """PLT-11: "?date__year=0.5" (found by schemathesis) and "?year=2026.5" answer 400 / an invalid
+    filter, never 500; the business-day question without a date answers for today."""
+    api = APIClient()
+    api.force_authenticate(administrator)
+    assert api.get("/api/v1/calendar-days/", {"date__year": "0.5"}).status_code == 400
+    assert api.get("/api/v1/calendar-days/", {"date__year": "0"}).status_code == 400
+    assert api.get("/api/v1/calendar-days/", {"date__year": "2026"}).json()["count"] == 39
+    client.force_login(administrator)
+    assert client.get("/basedata/holiday-calendar/", {"year": "2026.5"}).status_code == 200
+    today = api.get("/api/v1/calendar-days/business-day/")
+    assert today.status_code == 200 and today.json()["add"] == 0
