@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "steward.tags",
     "steward.imports",
     "steward.security",
+    "steward.channels",
     "steward.api",
 ]
 
@@ -315,6 +316,32 @@ STEWARD_IMPORT_FAST_XLSX_BYTES = int(os.environ.get("STEWARD_IMPORT_FAST_XLSX_BY
 # An uploaded file holds personal data: a file no run will import any more (a check nobody imported,
 # a refused or failed run) is deleted this many days after its run (job imports.forget_old_uploads).
 STEWARD_IMPORT_KEEP_UPLOAD_DAYS = int(os.environ.get("STEWARD_IMPORT_KEEP_UPLOAD_DAYS", "7"))
+# Channels (INT-05, docs/channels.md): which adapter sends each channel. A channel whose gateway is
+# not configured writes its messages to var/outbox/<channel>.log (the demo). STEWARD_SMS_ADAPTER,
+# STEWARD_EMAIL_ADAPTER and STEWARD_PUSH_ADAPTER choose another (console, gateway, smtp, webhook or
+# the dotted path of an adapter class).
+STEWARD_SMS_GATEWAY_URL = os.environ.get("STEWARD_SMS_GATEWAY_URL", "")
+STEWARD_SMS_GATEWAY_TOKEN = os.environ.get("STEWARD_SMS_GATEWAY_TOKEN", "")
+STEWARD_PUSH_WEBHOOK_URL = os.environ.get("STEWARD_PUSH_WEBHOOK_URL", "")
+STEWARD_PUSH_WEBHOOK_TOKEN = os.environ.get("STEWARD_PUSH_WEBHOOK_TOKEN", "")
+STEWARD_CHANNEL_ADAPTERS = {
+    "sms": os.environ.get("STEWARD_SMS_ADAPTER") or ("gateway" if STEWARD_SMS_GATEWAY_URL else "console"),
+    "email": os.environ.get("STEWARD_EMAIL_ADAPTER") or ("smtp" if os.environ.get("EMAIL_HOST") else "console"),
+    "push": os.environ.get("STEWARD_PUSH_ADAPTER") or ("webhook" if STEWARD_PUSH_WEBHOOK_URL else "console"),
+}
+STEWARD_CHANNEL_HTTP_TIMEOUT = float(os.environ.get("STEWARD_CHANNEL_HTTP_TIMEOUT", "10"))
+STEWARD_OUTBOX_DIR = Path(os.environ.get("STEWARD_OUTBOX_DIR", VAR_DIR / "outbox"))
+# E-mail (the e-mail adapter sends through Django's backend, SMTP by default).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "steward@localhost")
+STEWARD_EMAIL_FROM = os.environ.get("STEWARD_EMAIL_FROM", "")
+
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_SERIALIZER = "json"

@@ -6,6 +6,7 @@ from steward.access.api.views import ApiTokenViewSet, RoleAssignmentViewSet, Rol
 from steward.approvals.api.views import ApplicationViewSet
 from steward.audit.api.views import AuditEntryViewSet
 from steward.basedata.api.views import CalendarDayViewSet, CodeTableViewSet, SystemParameterViewSet
+from steward.channels.api.views import OutboundMessageViewSet
 from steward.customers.api.views import CustomerViewSet, OwnershipConflictViewSet
 from steward.holdings.api.views import IntakeBatchViewSet, IntakeDayViewSet, IntakeRejectedRowViewSet
 from steward.imports.api.views import ImportRunViewSet
@@ -51,6 +52,7 @@ router.register("tags", TagViewSet)
 router.register("customer-tags", CustomerTagViewSet)
 router.register("customer-groups", CustomerGroupViewSet)
 router.register("group-members", GroupMemberViewSet)
+router.register("outbound-messages", OutboundMessageViewSet)
 
 app_name = "api"
 urlpatterns = router.urls

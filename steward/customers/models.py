@@ -21,7 +21,7 @@ from django.utils.translation import pgettext_lazy
 from steward.access.scope import SCOPE_OWN, ScopedQuerySet, scope_condition
 from steward.core.db_functions import MonthOf
 from steward.core.models import TimeStampedModel
-from steward.privacy.fields import EncryptedPiiField, PiiCharField
+from steward.privacy.fields import EncryptedPiiField, PiiCharField, PiiEmailField
 
 MONEY = {"max_digits": 20, "decimal_places": 2, "default": Decimal("0.00")}
 
@@ -100,6 +100,9 @@ class Customer(TimeStampedModel):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     sms_subscribed = models.BooleanField(_("SMS notices"), default=False)
     phone_notice_subscribed = models.BooleanField(_("phone notices"), default=False)
+    # E-mail and its subscription (CUS-16); messages go out through steward.channels (INT-05).
+    email = PiiEmailField(_("e-mail"), blank=True, pii_kind="email")
+    email_subscribed = models.BooleanField(_("e-mail notices"), default=False)
     org = models.ForeignKey(
         "org.Org", verbose_name=_("managing org"), on_delete=models.PROTECT, related_name="customers"
     )

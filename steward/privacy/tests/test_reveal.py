@@ -34,10 +34,14 @@ class Records:
         category = ProductCategory.objects.create(code="dep", name="存款")
         product = Product.objects.create(code="CD9", name="定期", category=category)
         self.account = Account.objects.create(number="6222029876543210", customer=self.customer, product=product)
+        from steward.channels.tests.factories import OutboundMessageFactory
+
+        self.message = OutboundMessageFactory(customer=self.customer)  # the outbox (INT-05)
         self.by_label = {
             "customers.customer": (self.customer, "mobile"),
             "org.employee": (self.employee, "id_number"),
             "holdings.account": (self.account, "number"),
+            "channels.outboundmessage": (self.message, "mobile"),
         }
 
 
