@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "steward.tags",
     "steward.imports",
     "steward.security",
+    "steward.interactions",
     "steward.channels",
     "steward.api",
 ]

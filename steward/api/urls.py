@@ -10,6 +10,7 @@ from steward.channels.api.views import OutboundMessageViewSet
 from steward.customers.api.views import CustomerViewSet, OwnershipConflictViewSet
 from steward.holdings.api.views import IntakeBatchViewSet, IntakeDayViewSet, IntakeRejectedRowViewSet
 from steward.imports.api.views import ImportRunViewSet
+from steward.interactions.api.views import InteractionViewSet
 from steward.jobs.api.views import JobRunViewSet, JobViewSet
 from steward.notices.api.views import MyNoticeViewSet, NoticeViewSet
 from steward.org.api.views import EmployeeViewSet, OrgViewSet
@@ -53,6 +54,7 @@ router.register("customer-tags", CustomerTagViewSet)
 router.register("customer-groups", CustomerGroupViewSet)
 router.register("group-members", GroupMemberViewSet)
 router.register("outbound-messages", OutboundMessageViewSet)
+router.register("interactions", InteractionViewSet)
 
 app_name = "api"
 urlpatterns = router.urls

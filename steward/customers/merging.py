@@ -346,6 +346,20 @@ class _Merge:
                 changed.append(application.pk)
         self.add("applications", gettext_lazy("Pending applications"), len(changed))
 
+    def interactions(self) -> None:
+        """Contacts (SVC-05) follow the survivor; its last contact is the latest of the group's."""
+        from django.db.models import Max
+
+        from steward.interactions.models import Interaction
+
+        self.move("interactions", gettext_lazy("Contacts"), Interaction)
+        if self.execute:
+            latest = Customer.objects.filter(pk__in=self.group).aggregate(at=Max("last_contact_at"))["at"]
+            if latest is not None:
+                Customer.objects.filter(pk=self.s).filter(
+                    Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=latest)
+                ).update(last_contact_at=latest)
+
     def run(self) -> list[MergeLine]:
         from steward.holdings.models import TierChange
         from steward.segments.models import SegmentMember
@@ -396,6 +410,7 @@ class _Merge:
             ("segment_id",),
             gettext_lazy("the survivor is in the snapshot already"),
         )
+        self.interactions()
         self.aliases()
         self.conflicts()
         self.applications()
@@ -427,6 +442,7 @@ MERGE_RULES = {
     "customers.CustomerAlias.merged_customer": "stays: names the merged record",
     "customers.Customer.merged_into": "stays: earlier merges keep their history",
     "customers.OwnershipConflict.customer": "stays; open ones closed as merged",
+    "interactions.Interaction.customer": "moves (contacts); the survivor keeps the later last contact",
 }
 
 

@@ -461,10 +461,23 @@ class ServiceEvent:
     by: str
 
 
+# Further sources of the history, registered by the apps above customers (e.g. steward.interactions):
+# callables (user, customer, limit) -> ServiceEvent items, each applying its own permission and scope.
+SERVICE_HISTORY_SOURCES: list = []
+
+
+def register_service_history_source(source):
+    """Add `source` to every customer's service history (once; usable as a decorator)."""
+    if source not in SERVICE_HISTORY_SOURCES:
+        SERVICE_HISTORY_SOURCES.append(source)
+    return source
+
+
 def service_history(user, customer: Customer, limit: int = SERVICE_HISTORY_LIMIT) -> list[ServiceEvent]:
     """The customer's service history, newest first: who looked after them (ownership changes),
-    the reminders the data raised for the RM and whether they were handled, tier changes, and the
-    notes `user` may read. A fixed number of queries, each bounded by `limit`."""
+    the reminders the data raised for the RM and whether they were handled, tier changes, the
+    notes `user` may read, and what the registered sources add (contacts …). A fixed number of
+    queries, each bounded by `limit`."""
     from django.utils.formats import number_format
 
     from steward.holdings.models import Reminder, TierChange
@@ -495,6 +508,8 @@ def service_history(user, customer: Customer, limit: int = SERVICE_HISTORY_LIMIT
     for note in notes_for(user, customer)[:limit]:
         label = _("Private note") if note.is_private else _("Note")
         events.append(ServiceEvent(note.created_at.date(), note.created_at, label, note.body[:200], note.author.name))
+    for source in SERVICE_HISTORY_SOURCES:
+        events.extend(source(user, customer, limit))
     events.sort(key=lambda e: (e.on, e.at or dt.datetime.min.replace(tzinfo=dt.UTC)), reverse=True)
     return events[:limit]
 

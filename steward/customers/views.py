@@ -183,6 +183,7 @@ class CustomerDetailView(ObjectDetailView):
             "can_confidential": has_permission(user, "customers.customer:confidential"),
             "can_transfer": has_permission(user, "customers.customer:transfer"),
             "can_merge": has_permission(user, "customers.customer:merge") and obj.status != Customer.Status.MERGED,
+            "can_record_contact": _may_record_contact(user, obj),
             "tag_chips": _tag_chips(user, obj),
             **_merged_numbers(obj),
         }
@@ -262,11 +263,17 @@ class CustomerTabView(ObjectDetailView):
             context.update(tags_tab_context(request, obj))
         elif tab == "service":
             context["events"] = services.service_history(user, obj)
+            context["can_record_contact"] = _may_record_contact(user, obj)
         elif tab == "ownership":
             context["changes"] = OwnershipChange.objects.filter(customer=obj).select_related(
                 "from_owner", "to_owner", "changed_by"
             )
         return context
+
+
+def _may_record_contact(user, customer) -> bool:
+    """The "Record a contact" button (SVC-05): for whoever may open the contact form."""
+    return customer.status != Customer.Status.MERGED and may_open(user, "interactions:add")
 
 
 def _tag_chips(user, customer) -> list:

@@ -242,6 +242,7 @@ def test_the_matrix_covers_every_api_route():
         # Runs are seen per kind of import, with that importer's permission and scope.
         "import-runs": "steward/imports/tests/test_api.py",
         "segments": "steward/segments/tests/test_api_matrix.py",
+        "interactions": "steward/interactions/tests/test_api_matrix.py",
         # Anyone manages their own tokens; administrators those of employees in scope.
         "api-tokens": "steward/access/tests/test_api_tokens.py",
         # Read-only audit trail; what each reader sees is tested there.
