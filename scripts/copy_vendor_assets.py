@@ -29,6 +29,9 @@ COPIES = [
     ("@tabler/icons-webfont/dist/fonts/tabler-icons.ttf", "tabler-icons/fonts/tabler-icons.ttf"),
     ("htmx.org/dist/htmx.min.js", "htmx/htmx.min.js"),
     ("echarts/dist/echarts.min.js", "echarts/echarts.min.js"),
+    # The wealth calendar (SVC-04): FullCalendar's browser bundle and its Chinese locale.
+    ("fullcalendar/index.global.min.js", "fullcalendar/index.global.min.js"),
+    ("@fullcalendar/core/locales/zh-cn.global.min.js", "fullcalendar/locales/zh-cn.global.min.js"),
 ]
 # The comment naming a source map. collectstatic follows it at the start of a line only
 # (django.contrib.staticfiles.storage); a browser's developer tools anywhere: every map is copied.

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "steward.segments",
     "steward.tags",
     "steward.imports",
+    "steward.agenda",
     "steward.security",
     "steward.interactions",
     "steward.channels",

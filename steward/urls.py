@@ -29,6 +29,7 @@ urlpatterns = [
     path("holdings/", include("steward.holdings.urls")),
     path("segments/", include("steward.segments.urls")),
     path("imports/", include("steward.imports.urls")),
+    path("agenda/", include("steward.agenda.urls")),
     path("interactions/", include("steward.interactions.urls")),
     path("channels/", include("steward.channels.urls")),
     path("", include("steward.tags.urls")),  # /tags/… and /groups/…

@@ -3,12 +3,19 @@
 from rest_framework.routers import DefaultRouter
 
 from steward.access.api.views import ApiTokenViewSet, RoleAssignmentViewSet, RoleViewSet
+from steward.agenda.api.views import CalendarEntryViewSet, CalendarNoteViewSet
 from steward.approvals.api.views import ApplicationViewSet
 from steward.audit.api.views import AuditEntryViewSet
 from steward.basedata.api.views import CalendarDayViewSet, CodeTableViewSet, SystemParameterViewSet
 from steward.channels.api.views import OutboundMessageViewSet
 from steward.customers.api.views import CustomerViewSet, OwnershipConflictViewSet
-from steward.holdings.api.views import IntakeBatchViewSet, IntakeDayViewSet, IntakeRejectedRowViewSet
+from steward.holdings.api.views import (
+    ImportantDateViewSet,
+    IntakeBatchViewSet,
+    IntakeDayViewSet,
+    IntakeRejectedRowViewSet,
+    ReminderViewSet,
+)
 from steward.imports.api.views import ImportRunViewSet
 from steward.interactions.api.views import InteractionViewSet
 from steward.jobs.api.views import JobRunViewSet, JobViewSet
@@ -53,6 +60,10 @@ router.register("tags", TagViewSet)
 router.register("customer-tags", CustomerTagViewSet)
 router.register("customer-groups", CustomerGroupViewSet)
 router.register("group-members", GroupMemberViewSet)
+router.register("reminders", ReminderViewSet)
+router.register("important-dates", ImportantDateViewSet)
+router.register("calendar-notes", CalendarNoteViewSet)
+router.register("calendar-entries", CalendarEntryViewSet, basename="calendar-entry")
 router.register("outbound-messages", OutboundMessageViewSet)
 router.register("interactions", InteractionViewSet)
 

@@ -66,6 +66,38 @@ PARAMETERS: list[ParameterSpec] = [
         "1",
         "366",
     ),
+    # Reminders of the reminder centre (docs/reminders-calendar.md): lead times of the kinds
+    # the daily intake and the market-events file raise.
+    ParameterSpec(
+        "holdings.risk_expiry_reminder_days",
+        "int",
+        "30",
+        "风险评估到期提醒提前天数",
+        "Risk assessment expiry reminder lead time (days)",
+        "holdings",
+        "0",
+        "366",
+    ),
+    ParameterSpec(
+        "holdings.important_date_reminder_days",
+        "int",
+        "7",
+        "客户重要日期提醒提前天数",
+        "Customers' important dates reminder lead time (days)",
+        "holdings",
+        "0",
+        "60",
+    ),
+    ParameterSpec(
+        "holdings.market_event_reminder_days",
+        "int",
+        "30",
+        "新股申购、分红提醒提前天数",
+        "IPO subscription and dividend reminder lead time (days)",
+        "holdings",
+        "0",
+        "366",
+    ),
     ParameterSpec(
         "security.session_idle_minutes",
         "int",

@@ -15,6 +15,7 @@ from the day's balances and the daily figures: they cost the loader nothing.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
@@ -335,20 +336,38 @@ def _recompute_tier_history(cursor, day: dt.date) -> int:
     return changes
 
 
+def yearly_window(day: dt.date, days: int) -> list[tuple[str, dt.date]]:
+    """(MM-DD, date) for each of the `days` days after `day`: what a yearly date (a birthday, an
+    important date) is matched on. Outside leap years 28 February also stands for 29 February."""
+    window = []
+    for offset in range(1, days + 1):
+        date = day + dt.timedelta(days=offset)
+        window.append((date.strftime("%m-%d"), date))
+        if date.month == 2 and date.day == 28 and not calendar.isleap(date.year):
+            window.append(("02-29", date))
+    return window
+
+
 def raise_reminders(cursor, day: dt.date, now) -> int:
-    """Large transactions of the day, maturities and card expiries in the next N days, birthdays in
-    the next 7 days.
-    One reminder per (kind, customer, subject, date): a re-run adds nothing."""
+    """Large transactions of the day; maturities, card expiries, risk-assessment expiries, IPO
+    subscriptions and dividends in the next N days (each its own parameter); birthdays and
+    important dates in the next 7 (docs/reminders-calendar.md).
+    One reminder per (kind, customer, subject, date): a re-run adds nothing. Each kind is one
+    set-based INSERT … SELECT; a reminder is raised open for the customer's owner at that moment
+    (the reminder centre follows the customer's current owner afterwards)."""
+    from steward.holdings.models import ImportantDate
+    from steward.holdings.reminders import raise_market_event_reminders
+
     reminder_t, customer_t = Reminder._meta.db_table, Customer._meta.db_table
     txn_t, account_t, product_t = Transaction._meta.db_table, Account._meta.db_table, Product._meta.db_table
-    columns = "(kind, customer_id, owner_id, subject, due_on, data_date, amount, text, is_done, created_at)"
+    columns = "(kind, customer_id, owner_id, subject, due_on, data_date, amount, text, is_done, state, created_at)"
     conflict = "ON CONFLICT (kind, customer_id, subject, due_on) DO NOTHING"
     now_db = connection.ops.adapt_datetimefield_value(now) if connection.vendor == "sqlite" else now
     created = 0
     threshold = Decimal(str(parameter("customers.large_transaction_threshold")))
     cursor.execute(
         f"INSERT INTO {reminder_t} {columns} SELECT 'large_txn', t.customer_id, c.owner_id, t.reference, %s, %s, "
-        f"t.amount, t.direction, %s, %s FROM {txn_t} t JOIN {customer_t} c ON c.id = t.customer_id "
+        f"t.amount, t.direction, %s, 'open', %s FROM {txn_t} t JOIN {customer_t} c ON c.id = t.customer_id "
         f"WHERE t.data_date = %s AND t.amount >= %s {conflict}",
         [day, day, False, now_db, day, threshold],
     )
@@ -357,7 +376,7 @@ def raise_reminders(cursor, day: dt.date, now) -> int:
     balance_t = DailyBalance._meta.db_table
     cursor.execute(
         f"INSERT INTO {reminder_t} {columns} SELECT 'maturity', a.customer_id, c.owner_id, p.code, p.maturity_date, "
-        f"%s, b.balance, p.name, %s, %s FROM {balance_t} b JOIN {account_t} a ON a.id = b.account_id "
+        f"%s, b.balance, p.name, %s, 'open', %s FROM {balance_t} b JOIN {account_t} a ON a.id = b.account_id "
         f"JOIN {product_t} p ON p.id = a.product_id JOIN {customer_t} c ON c.id = a.customer_id "
         f"WHERE b.data_date = %s AND p.maturity_date > %s AND p.maturity_date <= %s "
         f"AND a.closed_on IS NULL AND b.balance > 0 AND NOT p.is_liability {conflict}",
@@ -369,28 +388,66 @@ def raise_reminders(cursor, day: dt.date, now) -> int:
     card_days = int(parameter("holdings.card_expiry_reminder_days"))
     cursor.execute(
         f"INSERT INTO {reminder_t} {columns} SELECT 'card_expiry', a.customer_id, c.owner_id, "
-        f"substr(a.number, length(a.number) - 3), a.expires_on, %s, NULL, p.name, %s, %s "
+        f"substr(a.number, length(a.number) - 3), a.expires_on, %s, NULL, p.name, %s, 'open', %s "
         f"FROM {account_t} a JOIN {product_t} p ON p.id = a.product_id JOIN {customer_t} c ON c.id = a.customer_id "
         f"WHERE a.expires_on > %s AND a.expires_on <= %s AND a.closed_on IS NULL {conflict}",
         [day, False, now_db, day, day + dt.timedelta(days=card_days)],
     )
     created += max(cursor.rowcount, 0)
-    birthday_days = int(parameter("holdings.birthday_reminder_days"))
-    month_day = (
-        "strftime('%%m-%%d', c.birth_date)" if connection.vendor == "sqlite" else "to_char(c.birth_date, 'MM-DD')"
+    # The customer's risk assessment (KYC risk rating) running out: it must be redone before the
+    # customer may buy riskier products again. (The customer record has no ID-document expiry.)
+    risk_days = int(parameter("holdings.risk_expiry_reminder_days"))
+    cursor.execute(
+        f"INSERT INTO {reminder_t} {columns} SELECT 'risk_expiry', c.id, c.owner_id, '', c.risk_expires_on, %s, "
+        f"NULL, c.risk_level, %s, 'open', %s FROM {customer_t} c "
+        f"WHERE c.risk_expires_on > %s AND c.risk_expires_on <= %s AND c.status = 'active' {conflict}",
+        [day, False, now_db, day, day + dt.timedelta(days=risk_days)],
     )
+    created += max(cursor.rowcount, 0)
+    birthday_days = int(parameter("holdings.birthday_reminder_days"))
+
+    def month_day(column: str) -> str:
+        if connection.vendor == "sqlite":
+            return f"strftime('%%m-%%d', {column})"
+        return f"to_char({column}, 'MM-DD')"
+
     # One scan of the customers for the whole window (not one per day of it).
-    window = [day + dt.timedelta(days=offset) for offset in range(1, birthday_days + 1)]
+    window = yearly_window(day, birthday_days)
     if window:
         days_sql = " UNION ALL ".join(["SELECT %s AS month_day, %s AS due_on"] * len(window))
-        days_params = [p for date in window for p in (date.strftime("%m-%d"), date)]
+        days_params = [p for month_day_, date in window for p in (month_day_, date)]
         cursor.execute(
             f"INSERT INTO {reminder_t} {columns} SELECT 'birthday', c.id, c.owner_id, '', w.due_on, %s, NULL, '', "
-            f"%s, %s FROM {customer_t} c JOIN ({days_sql}) w ON {month_day} = w.month_day "
+            f"%s, 'open', %s FROM {customer_t} c JOIN ({days_sql}) w ON {month_day('c.birth_date')} = w.month_day "
             f"WHERE c.birth_date IS NOT NULL AND c.status = 'active' {conflict}",
             [day, False, now_db, *days_params],
         )
         created += max(cursor.rowcount, 0)
+    # Important dates the RMs entered: a yearly one on its month and day, a one-off on its date.
+    date_t = ImportantDate._meta.db_table
+    date_days = int(parameter("holdings.important_date_reminder_days"))
+    window = yearly_window(day, date_days)
+    subject = "'date:' || CAST(d.id AS TEXT)"
+    if window:
+        days_sql = " UNION ALL ".join(["SELECT %s AS month_day, %s AS due_on"] * len(window))
+        days_params = [p for month_day_, date in window for p in (month_day_, date)]
+        cursor.execute(
+            f"INSERT INTO {reminder_t} {columns} SELECT 'important_date', d.customer_id, c.owner_id, {subject}, "
+            f"w.due_on, %s, NULL, d.label, %s, 'open', %s FROM {date_t} d "
+            f"JOIN ({days_sql}) w ON {month_day('d.date')} = w.month_day "
+            f"JOIN {customer_t} c ON c.id = d.customer_id WHERE d.yearly AND d.date <= w.due_on {conflict}",
+            [day, False, now_db, *days_params],
+        )
+        created += max(cursor.rowcount, 0)
+        cursor.execute(
+            f"INSERT INTO {reminder_t} {columns} SELECT 'important_date', d.customer_id, c.owner_id, {subject}, "
+            f"d.date, %s, NULL, d.label, %s, 'open', %s FROM {date_t} d JOIN {customer_t} c ON c.id = d.customer_id "
+            f"WHERE NOT d.yearly AND d.date > %s AND d.date <= %s {conflict}",
+            [day, False, now_db, day, day + dt.timedelta(days=date_days)],
+        )
+        created += max(cursor.rowcount, 0)
+    # IPO subscriptions and dividends of the market-events file, for the products' holders.
+    created += raise_market_event_reminders(cursor, day, now)
     return created
 
 

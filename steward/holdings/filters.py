@@ -1,9 +1,20 @@
 import django_filters
+from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from steward.access.scope import path_range_q
 from steward.core.filters import StewardFilterSet
-from steward.holdings.models import IntakeBatch, IntakeRejectedRow, Product, ProductCategory, Reminder, Transaction
+from steward.holdings.models import (
+    ImportantDate,
+    IntakeBatch,
+    IntakeRejectedRow,
+    Product,
+    ProductCategory,
+    Reminder,
+    Transaction,
+)
 
 
 class ProductFilterSet(StewardFilterSet):
@@ -33,11 +44,65 @@ class TransactionFilterSet(StewardFilterSet):
 
 
 class ReminderFilterSet(StewardFilterSet):
+    """The reminder centre's filters, shared by the page and the API (SVC-03): state as the reader
+    sees it today (blank: open, including the snoozed ones whose date has come), kind, date, and
+    whose — the customers the user owns now (blank) or every customer of the data scope; the
+    list's queryset is `reminders_of(user, whose=…)`."""
+
+    search_fields = ("customer__name__istartswith", "customer__cif__istartswith")
+    state = django_filters.ChoiceFilter(
+        choices=[
+            ("open", pgettext_lazy("reminder state", "Open")),
+            ("snoozed", pgettext_lazy("reminder state", "Snoozed")),
+            ("done", pgettext_lazy("reminder state", "Done")),
+            ("dismissed", pgettext_lazy("reminder state", "Dismissed")),
+            ("all", pgettext_lazy("reminder state", "All")),
+        ],
+        empty_label=None,
+        method="applied_below",
+        label=_("state"),
+    )
     kind = django_filters.ChoiceFilter(choices=Reminder.Kind.choices, label=_("kind"))
+    due_on = django_filters.DateFromToRangeFilter(label=_("date"))
+    whose = django_filters.ChoiceFilter(
+        choices=[("mine", _("My customers")), ("all", _("All customers in my data scope"))],
+        empty_label=None,
+        method="applied_below",
+        label=_("customers"),
+    )
 
     class Meta:
         model = Reminder
-        fields = ["kind"]
+        fields = ["q", "state", "kind", "due_on", "whose"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        # Unfiltered is a filter too: the open reminders on my customers.
+        super().__init__(data if data is not None else QueryDict(""), *args, **kwargs)
+
+    def applied_below(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        # "whose" is applied by the list's own queryset (steward.holdings.reminders.reminders_of),
+        # inside the data scope's sub-select where the owner index serves it; here it is validated.
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        state = data.get("state") or "open"
+        if state != "all":
+            queryset = queryset.in_state(state, timezone.localdate())
+        return queryset
+
+
+class ImportantDateFilterSet(StewardFilterSet):
+    search_fields = ("customer__name__istartswith", "customer__cif__istartswith", "label__icontains")
+    yearly = django_filters.BooleanFilter(label=_("every year"))
+    customer = django_filters.NumberFilter(
+        field_name="customer_id", label=_("customer"), min_value=1, max_value=2**63 - 1
+    )
+
+    class Meta:
+        model = ImportantDate
+        fields = ["q", "yearly", "customer"]
 
 
 class IntakeBatchFilterSet(StewardFilterSet):

@@ -25,3 +25,24 @@ def load_drop_folder(job_run, now):
         "created": sum(b.rows_loaded for r in results for b in r.batches),
         "updated": sum(b.rows_rejected for r in results for b in r.batches),
     }
+
+
+@system_job(
+    key="holdings.load_market_events",
+    label=_("Load T+1 market-events files from the drop folder"),
+    default_schedule=dt.timedelta(hours=1),
+    description=_(
+        "Loads the market-events file (market_events.csv: IPO subscriptions and dividends) of every complete "
+        "day in the drop folder not loaded yet, and raises their reminders for the products' holders."
+    ),
+    count_labels={"processed": _("files loaded"), "created": _("events loaded"), "updated": _("reminders raised")},
+)
+def load_market_events(job_run, now):
+    from steward.holdings.reminders import load_market_events_from_drop_folder
+
+    batches = load_market_events_from_drop_folder(now=now)
+    return {
+        "processed": len(batches),
+        "created": sum(b.rows_loaded for b in batches if b.status == "loaded"),
+        "updated": sum(getattr(b, "reminders_raised", 0) for b in batches),
+    }

@@ -16,7 +16,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from steward.access.scope import path_range_q
 from steward.core.models import TimeStampedModel
@@ -242,36 +244,98 @@ class TierChange(models.Model):
 DIRECTION_WORDS = {"C": _("Money in"), "D": _("Money out")}
 
 
+class ReminderQuerySet(CustomerDataQuerySet):
+    """Reminders follow the customer (SVC-03): whose they are is the customer's owner *now*, never
+    the owner stored when the reminder was raised (steward.holdings.reminders.reminders_of)."""
+
+    def current(self, today):
+        """Reminders to act on: open ones, and snoozed ones whose snooze date has come."""
+        return self.filter(
+            models.Q(state=Reminder.State.OPEN) | models.Q(state=Reminder.State.SNOOZED, snoozed_until__lte=today)
+        )
+
+    def in_state(self, state: str, today):
+        """Reminders in `state` as a reader sees it on `today`: a snoozed reminder whose date has
+        come reads open again."""
+        if state == Reminder.State.OPEN:
+            return self.current(today)
+        if state == Reminder.State.SNOOZED:
+            return self.filter(state=Reminder.State.SNOOZED, snoozed_until__gt=today)
+        return self.filter(state=state)
+
+
 class Reminder(models.Model):
-    """A reminder for a customer's owner, raised by the daily intake (DAT-05)."""
+    """A reminder about a customer (DAT-05, SVC-03): raised by the daily intake (large transactions,
+    maturities, birthdays, card and risk-assessment expiries, important dates) and by the
+    market-events file (IPO subscriptions, dividends), for whoever owns the customer.
+
+    Its state is what the RM did with it: open, done, dismissed, or snoozed until a date on which
+    it comes back by itself. `owner` records whom it was raised for; the reminder centre and the
+    calendar list the reminders of the customers a user owns now (`reminders.reminders_of`).
+    `is_done` stays true for a handled (done or dismissed) reminder, for the readers of that flag."""
 
     class Kind(models.TextChoices):
         LARGE_TRANSACTION = "large_txn", _("Large transaction")
         MATURITY = "maturity", _("Product maturity")
         BIRTHDAY = "birthday", _("Birthday")
         CARD_EXPIRY = "card_expiry", _("Card expiry")
+        RISK_EXPIRY = "risk_expiry", _("Risk assessment expiry")
+        IMPORTANT_DATE = "important_date", _("Important date")
+        IPO = "ipo", _("IPO subscription")
+        DIVIDEND = "dividend", _("Dividend")
+
+    class State(models.TextChoices):
+        OPEN = "open", pgettext_lazy("reminder state", "Open")
+        DONE = "done", pgettext_lazy("reminder state", "Done")
+        DISMISSED = "dismissed", pgettext_lazy("reminder state", "Dismissed")
+        SNOOZED = "snoozed", pgettext_lazy("reminder state", "Snoozed")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="+")
+    # Its lookups use the reminder_customer_due index (customer, date).
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("for"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("raised for"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     subject = models.CharField(_("subject"), max_length=60, blank=True)  # a transaction ref / account number
     due_on = models.DateField(_("date"))
     data_date = models.DateField(_("data date"))
     amount = models.DecimalField(_("amount"), null=True, blank=True, **MONEY)
     text = models.CharField(_("text"), max_length=200, blank=True)
-    is_done = models.BooleanField(_("done"), default=False)
+    is_done = models.BooleanField(_("handled"), default=False)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    snoozed_until = models.DateField(_("snoozed until"), null=True, blank=True)
+    acted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    acted_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = CustomerDataQuerySet.as_manager()
+    objects = ReminderQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "pk"]
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
         constraints = [models.UniqueConstraint(fields=["kind", "customer", "subject", "due_on"], name="uniq_reminder")]
-        indexes = [models.Index(fields=["owner", "due_on"])]
+        indexes = [
+            models.Index(fields=["owner", "due_on"]),
+            # The reminder centre and the calendar: the customers a user owns now (the customer's
+            # owner index), then each one's reminders by date through this index.
+            models.Index(fields=["customer", "due_on"], name="reminder_customer_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.due_on:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("holdings:reminder_detail", args=[self.pk])
 
     @property
     def shown_text(self) -> str:
@@ -280,6 +344,114 @@ class Reminder(models.Model):
         if self.kind == self.Kind.LARGE_TRANSACTION and self.text in DIRECTION_WORDS:
             return str(DIRECTION_WORDS[self.text])
         return self.text
+
+    def state_on(self, today) -> str:
+        """The state a reader sees on `today`: a snooze whose date has come reads open."""
+        if self.state == self.State.SNOOZED and self.snoozed_until is not None and self.snoozed_until <= today:
+            return self.State.OPEN
+        return self.state
+
+    def shown_state(self, today) -> str:
+        state = self.state_on(today)
+        if state == self.State.SNOOZED:
+            return _("Snoozed until %(date)s") % {"date": self.snoozed_until.isoformat()}
+        return str(self.State(state).label)
+
+
+class ImportantDate(models.Model):
+    """A date that matters to a customer (a wedding anniversary, a child's graduation, a policy's
+    renewal): yearly or once. The daily intake raises an `important_date` reminder for its owner
+    ahead of it (parameter holdings.important_date_reminder_days) — SVC-03."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="important_dates"
+    )
+    date = models.DateField(_("date"))
+    label = models.CharField(_("what"), max_length=100)
+    yearly = models.BooleanField(_("every year"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = CustomerDataQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "pk"]
+        verbose_name = _("important date")
+        verbose_name_plural = _("important dates")
+        indexes = [models.Index(fields=["customer", "date"], name="important_date_customer")]
+
+    def __str__(self) -> str:
+        return f"{self.label} · {self.date:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("holdings:important_date_edit", args=[self.pk])
+
+    @property
+    def reminder_subject(self) -> str:
+        """The subject of the reminders this date raises (one per occurrence)."""
+        return f"date:{self.pk}"
+
+    def next_on_or_after(self, day):
+        """The date's next occurrence on or after `day` (None for a one-off date already past).
+        A yearly 29 February falls on 28 February in other years."""
+        if not self.yearly:
+            return self.date if self.date >= day else None
+        for year in (day.year, day.year + 1):
+            occurrence = yearly_occurrence(self.date, year)
+            if occurrence >= day:
+                return occurrence
+        return None
+
+
+def yearly_occurrence(date, year: int):
+    """`date`'s month and day in `year` (29 February → 28 February outside leap years)."""
+    try:
+        return date.replace(year=year)
+    except ValueError:
+        return date.replace(year=year, day=28)
+
+
+class MarketEvent(models.Model):
+    """An IPO subscription period or a dividend date of a product, from the T+1 market-events file
+    (docs/reminders-calendar.md). Its holders get an `ipo` / `dividend` reminder — SVC-03, SVC-04.
+
+    A file is keyed by (source, data date): loading it again replaces that day's events of the
+    source, so a re-run never duplicates."""
+
+    class Kind(models.TextChoices):
+        IPO = "ipo", _("IPO subscription")
+        DIVIDEND = "dividend", _("Dividend")
+
+    source = models.CharField(_("source"), max_length=30, default="core")
+    data_date = models.DateField(_("data date"))
+    line = models.PositiveIntegerField(_("line"), default=0)
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("event type"), max_length=10, choices=Kind.choices)
+    event_date = models.DateField(_("date"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = BankWideQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["event_date", "pk"]
+        verbose_name = _("market event")
+        verbose_name_plural = _("market events")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "data_date", "product", "kind", "event_date"], name="uniq_market_event"
+            )
+        ]
+        indexes = [models.Index(fields=["event_date"], name="market_event_date")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.product_id} · {self.event_date:%Y-%m-%d}"
 
 
 # --- intake bookkeeping ----------------------------------------------------------------------
@@ -364,6 +536,8 @@ ENTITY_LABELS = {
     "customers": _("Customers"),
     "accounts": _("Accounts and balances"),
     "transactions": _("Transactions"),
+    # Loaded by its own command and job (steward.holdings.reminders), not by the day's intake.
+    "market_events": _("Market events"),
 }
 
 

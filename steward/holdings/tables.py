@@ -1,12 +1,22 @@
 import django_tables2 as tables
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from steward.core.tables import CodeLabelColumn, LocalDateTimeColumn, StewardTable
 from steward.holdings.defaults import TRANSACTION_CHANNELS
-from steward.holdings.models import Account, IntakeBatch, IntakeRejectedRow, Product, Reminder, Transaction
+from steward.holdings.models import (
+    Account,
+    ImportantDate,
+    IntakeBatch,
+    IntakeRejectedRow,
+    Product,
+    Reminder,
+    Transaction,
+)
 from steward.holdings.reasons import shown_reason
 
 
@@ -40,18 +50,85 @@ class TransactionTable(StewardTable):
 
 
 class ReminderTable(StewardTable):
+    """The reminder centre (SVC-03): each reminder with its state as read today and, for users who
+    may act, its buttons (done, dismiss, snooze, open again)."""
+
+    due_on = tables.Column(verbose_name=_("date"), linkify=lambda record: record.get_absolute_url())
     customer = tables.Column(linkify=True, verbose_name=_("customer"))
+    state = tables.Column(verbose_name=_("state"))
+    acted_by = tables.Column(verbose_name=_("handled by"), default="—")
+    actions = tables.Column(empty_values=(), orderable=False, verbose_name="", exclude_from_export=True)
+    required_columns = ("actions",)
 
     class Meta(StewardTable.Meta):
         model = Reminder
-        fields = ("due_on", "kind", "customer", "amount", "text", "data_date")
+        fields = ("due_on", "kind", "customer", "amount", "text", "state", "acted_by", "data_date")
         order_by = ("due_on",)
+        row_attrs = {"data-reminder": lambda record: record.pk}
+
+    # Set by the view: whether the reader may act, the list's URL to come back to.
+    can_act = False
+    next_url = ""
+
+    @property
+    def today(self):
+        if not hasattr(self, "_today"):
+            self._today = timezone.localdate()
+        return self._today
 
     def render_text(self, value, record):
         return record.shown_text or "—"
 
     def value_text(self, value, record):
         return record.shown_text
+
+    def render_state(self, value, record):
+        state = record.state_on(self.today)
+        css = {"open": "bg-blue-lt", "done": "bg-green-lt", "dismissed": "bg-secondary-lt", "snoozed": "bg-yellow-lt"}
+        return format_html(
+            '<span class="badge {}" data-testid="reminder-state">{}</span>',
+            css.get(state, ""),
+            record.shown_state(self.today),
+        )
+
+    def value_state(self, value, record):
+        return record.shown_state(self.today)
+
+    def render_acted_by(self, value, record):
+        when = timezone.localtime(record.acted_at).strftime("%Y-%m-%d %H:%M") if record.acted_at else ""
+        return format_html('{} <span class="text-secondary small">{}</span>', value.name, when)
+
+    def value_acted_by(self, value, record):
+        return value.name if value else ""
+
+    def render_actions(self, record):
+        if not self.can_act:
+            return ""
+        return render_to_string(
+            "holdings/_reminder_actions.html",
+            {"reminder": record, "state": record.state_on(self.today), "next": self.next_url, "compact": True},
+            request=getattr(self, "request", None),
+        )
+
+
+class ImportantDateTable(StewardTable):
+    date = tables.Column(verbose_name=_("date"), linkify=lambda record: record.get_absolute_url())
+    customer = tables.Column(linkify=True, verbose_name=_("customer"))
+    yearly = tables.BooleanColumn(verbose_name=_("every year"))
+    next_occurrence = tables.Column(verbose_name=_("next"), empty_values=(), orderable=False)
+
+    class Meta(StewardTable.Meta):
+        model = ImportantDate
+        fields = ("date", "label", "yearly", "next_occurrence", "customer", "created_by")
+        order_by = ("date",)
+
+    def render_next_occurrence(self, record):
+        occurrence = record.next_on_or_after(timezone.localdate())
+        return occurrence.isoformat() if occurrence else "—"
+
+    def value_next_occurrence(self, record):
+        occurrence = record.next_on_or_after(timezone.localdate())
+        return occurrence.isoformat() if occurrence else ""
 
 
 class IntakeBatchTable(StewardTable):

@@ -7,26 +7,40 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from steward.access.services import has_permission
 from steward.core.errors import DomainError
-from steward.core.views import ObjectListView, PermissionRequiredMixin
+from steward.core.views import (
+    BulkAction,
+    ObjectActionView,
+    ObjectDetailView,
+    ObjectListView,
+    PermissionRequiredMixin,
+    ServiceFormView,
+    bulk_selection,
+    register_bulk_action,
+    safe_next,
+)
 from steward.customers.models import Customer
 from steward.customers.sources import source_label
-from steward.holdings import services
+from steward.holdings import reminders, services
 from steward.holdings.filters import (
+    ImportantDateFilterSet,
     IntakeBatchFilterSet,
     ProductFilterSet,
     RejectedRowFilterSet,
     ReminderFilterSet,
     TransactionFilterSet,
 )
+from steward.holdings.forms import ImportantDateForm, ReminderActForm
 from steward.holdings.intake import recover_dead_runs
 from steward.holdings.models import (
     Account,
     DailyBalance,
+    ImportantDate,
     IntakeBatch,
     IntakeRejectedRow,
     Product,
@@ -38,6 +52,7 @@ from steward.holdings.reasons import shown_reason
 from steward.holdings.tables import (
     AccountTable,
     AllRejectedRowTable,
+    ImportantDateTable,
     IntakeBatchTable,
     ProductTable,
     RejectedRowTable,
@@ -56,17 +71,211 @@ class ProductListView(ObjectListView):
 
 
 class ReminderListView(ObjectListView):
-    """My reminders: those raised for the user as the customer's owner, on customers they can see."""
+    """The reminder centre (SVC-03, DAT-05): the reminders on the customers I own now (or, filtered,
+    on every customer of my data scope), open by default, with done / dismiss / snooze buttons for
+    users who may act and a bulk action for the selected rows."""
 
     model = Reminder
-    permission = "holdings.reminder:view"
+    permission = reminders.VIEW
     table_class = ReminderTable
     filterset_class = ReminderFilterSet
-    select_related = ("customer",)
-    title = _("My reminders")
+    select_related = ("customer", "acted_by")
+    title = _("Reminders")
+    template_name = "holdings/reminder_list.html"
+    bulk_actions = ("reminders_act",)
 
     def get_queryset(self):
-        return super().get_queryset().filter(owner=self.request.user, is_done=False)
+        # The data scope, narrowed to my customers unless the filter asks for all of them.
+        whose = "all" if self.request.GET.get("whose") == "all" else "mine"
+        queryset = reminders.reminders_of(self.request.user, whose=whose, permission=self.permission)
+        return queryset.select_related(*self.select_related)
+
+    def build(self, request):
+        filterset, table = super().build(request)
+        table.can_act = has_permission(request.user, reminders.ACT)
+        table.request = request
+        table.next_url = request.get_full_path()
+        return filterset, table
+
+    def extra_context(self, request):
+        return {
+            "can_see_dates": has_permission(request.user, reminders.DATE_VIEW),
+            "calendar_url": _calendar_url(request.user),
+        }
+
+
+def _calendar_url(user) -> str:
+    """The calendar page, where the agenda app is installed and the user may open it."""
+    from steward.core.views import may_open
+
+    return reverse("agenda:calendar") if may_open(user, "agenda:calendar") else ""
+
+
+class ReminderDetailView(ObjectDetailView):
+    """One reminder: what, on whom, when, its state and who acted; the buttons to act on it."""
+
+    model = Reminder
+    permission = reminders.VIEW
+    template_name = "holdings/reminder_detail.html"
+    select_related = ("customer", "owner", "acted_by")
+
+    def extra_context(self, request, obj):
+        today = timezone.localdate()
+        return {
+            "title": f"{obj.get_kind_display()} · {obj.customer.name}",
+            "state": obj.state_on(today),
+            "shown_state": obj.shown_state(today),
+            "can_act": has_permission(request.user, reminders.ACT),
+            "next": obj.get_absolute_url(),
+            "current_owner": obj.customer.owner,
+        }
+
+
+def _act_arguments(data, today) -> tuple[str, dt.date | None]:
+    """(action, until) from a posted act form; a DomainError names what is wrong."""
+    form = ReminderActForm(data)
+    if not form.is_valid():
+        field = next(iter(form.errors))
+        raise DomainError(
+            _("Choose an action: done, dismiss, snooze or open again.")
+            if field == "action"
+            else _("Give the date the reminder comes back as YYYY-MM-DD."),
+            field,
+        )
+    action = form.cleaned_data["action"]
+    until = None
+    if action == "snooze":
+        until = reminders.snooze_until(form.cleaned_data.get("snooze") or "", today, form.cleaned_data.get("until"))
+    return action, until
+
+
+ACT_MESSAGES = {
+    "done": _("The reminder is done."),
+    "dismiss": _("The reminder was dismissed."),
+    "reopen": _("The reminder is open again."),
+}
+
+
+class ReminderActView(ObjectActionView):
+    """POST a reminder's button: done, dismiss, snooze (1 day, 1 week or until a date), open again."""
+
+    model = Reminder
+    permission = reminders.ACT
+
+    def act(self, request, obj):
+        action, until = _act_arguments(request.POST, timezone.localdate())
+        reminders.act_on_reminder(request.user, obj, action, until=until)
+        if action == "snooze":
+            return _("The reminder comes back on %(date)s.") % {"date": until.isoformat()}
+        return ACT_MESSAGES[action]
+
+
+BULK_TARGETS = {
+    "done": ("done", None),
+    "dismiss": ("dismiss", None),
+    "snooze_1d": ("snooze", "1d"),
+    "snooze_1w": ("snooze", "1w"),
+}
+
+
+def _bulk_targets(user, view):
+    return [
+        ("done", _("Mark done")),
+        ("dismiss", _("Dismiss")),
+        ("snooze_1d", _("Snooze one day")),
+        ("snooze_1w", _("Snooze one week")),
+    ]
+
+
+register_bulk_action(
+    BulkAction("reminders_act", _("Handle"), "holdings:reminder_bulk_act", reminders.ACT, _bulk_targets, "checks")
+)
+
+
+class ReminderBulkActView(PermissionRequiredMixin, View):
+    """POST from the reminder centre's bar: the selected reminders (or every one the filter shows)
+    done, dismissed or snoozed at once."""
+
+    permission = reminders.ACT
+    http_method_names = ["post"]
+
+    def post(self, request):
+        back = safe_next(request.POST.get("source", ""), reverse("holdings:reminder_list"))
+        target = BULK_TARGETS.get(request.POST.get("target", ""))
+        try:
+            if target is None:
+                raise DomainError(_("Choose what to do with the selected reminders."), "target")
+            action, snooze = target
+            today = timezone.localdate()
+            until = reminders.snooze_until(snooze, today) if snooze else None
+            count = reminders.act_on_reminders(request.user, bulk_selection(request, Reminder), action, until=until)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("%(count)s reminder(s) handled.") % {"count": count})
+        return HttpResponseRedirect(back)
+
+
+class ImportantDateListView(ObjectListView):
+    """Customers' important dates (SVC-03): the dates their reminders come from."""
+
+    model = ImportantDate
+    permission = reminders.DATE_VIEW
+    table_class = ImportantDateTable
+    filterset_class = ImportantDateFilterSet
+    select_related = ("customer", "created_by")
+    title = _("Important dates")
+    add_url_name = "holdings:important_date_add"
+    add_permission = reminders.DATE_CHANGE
+
+
+class ImportantDateFormView(ServiceFormView):
+    """Enter or change a customer's important date (?customer=<id> fills the customer in)."""
+
+    model = ImportantDate
+    permission = reminders.DATE_CHANGE
+    form_class = ImportantDateForm
+    title = _("New important date")
+    success_message = _("The important date was saved; its reminder comes before it.")
+    template_name = "holdings/important_date_form.html"
+    select_related = ("customer",)
+
+    def get_form(self, data=None, instance=None):
+        form = super().get_form(data=data, instance=instance)
+        value = self.request.GET.get("customer", "")
+        if instance is None and data is None and value.isascii() and value.isdigit() and len(value) <= 18:
+            customer = Customer.objects.visible_to(self.request.user, self.permission).filter(pk=int(value)).first()
+            if customer is not None:
+                form.initial["customer_number"] = customer.cif
+                form.fields["customer_number"].help_text = customer.name
+        return form
+
+    def extra_context(self, instance):
+        if instance is None:
+            return {}
+        return {"delete_url": reverse("holdings:important_date_delete", args=[instance.pk])}
+
+    def perform(self, form, instance):
+        number = form.cleaned_data["customer_number"].strip()
+        customer = Customer.objects.visible_to(self.request.user, self.permission).filter(cif=number).first()
+        if customer is None:
+            raise DomainError(_("No customer with this number in your data scope."), "customer_number")
+        form.instance.customer = customer
+        return reminders.save_important_date(self.request.user, form.instance)
+
+    def success_url(self, obj):
+        return reverse("holdings:important_date_list")
+
+
+class ImportantDateDeleteView(ObjectActionView):
+    model = ImportantDate
+    permission = reminders.DATE_CHANGE
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        reminders.delete_important_date(request.user, obj)
+        messages.success(request, _("The important date was removed with its reminders not acted on."))
+        return HttpResponseRedirect(reverse("holdings:important_date_list"))
 
 
 INTAKE_VIEW = "holdings.intake:view"

@@ -253,6 +253,10 @@ def test_the_matrix_covers_every_api_route():
             ("tag-categories", "tags", "customer-tags", "customer-groups", "group-members"),
             "steward/tags/tests/test_api_matrix.py",
         ),
+        # The reminder centre: view, act, important dates (SVC-03).
+        **dict.fromkeys(("reminders", "important-dates"), "steward/holdings/tests/test_reminder_api_matrix.py"),
+        # My calendar: the entries of every source, my private notes (SVC-04).
+        **dict.fromkeys(("calendar-notes", "calendar-entries"), "steward/agenda/tests/test_api_matrix.py"),
     }
     for prefix, path in own_matrix.items():
         assert (ROOT / path).exists(), f"{prefix} claims its own matrix in {path}"

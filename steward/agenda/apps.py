@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AgendaConfig(AppConfig):
+    name = "steward.agenda"
+    label = "agenda"
+    verbose_name = _("Calendar")
+
+    def ready(self):
+        from steward.agenda import permissions, sources  # noqa: F401  (registers menus, actions and sources)
