@@ -171,7 +171,9 @@ def test_an_email_reaches_a_real_smtp_server(rm, people, smtp_server, settled, d
 
     parsed = message_from_bytes(mail["raw"])
     assert str(make_header(decode_header(parsed["Subject"]))) == "张三先生，您的对账单"
-    assert parsed.get_payload(decode=True).decode("utf-8").strip() == "张先生您好：本月对账单已生成。客户经理北方客户经理"
+    assert (
+        parsed.get_payload(decode=True).decode("utf-8").strip() == "张先生您好：本月对账单已生成。客户经理北方客户经理"
+    )
     assert settled == [{message.pk: "sent"}]
 
 
