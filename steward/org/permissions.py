@@ -16,7 +16,19 @@ registry.add_permissions(
     Permission("org.employee:grade", _("Promote or demote employees"), STAFF),
     Permission("org.employee:export", _("Export employees"), STAFF),
     Permission("org.employee:online", _("See online users"), STAFF, kind="menu"),
+    # Line management (steward/org/hierarchy.py): the nearest holder above an employee is their
+    # direct superior; it sees their schedules and gives them work and guidance.
+    Permission(
+        "org.employee:supervise",
+        _("Supervise the employees of the org: see their schedules, assign work, give guidance"),
+        STAFF,
+    ),
 )
+
+SEED_ROLE_PERMISSIONS = {
+    "team_lead": {"org.employee:supervise"},
+    "branch_manager": {"org.employee:supervise"},
+}
 registry.add_menu(
     MenuItem("orgs", _("Org tree"), "org:org_list", "org.org:view", _("Organization"), "sitemap", 800),
     MenuItem(
