@@ -8,10 +8,13 @@ from dataclasses import dataclass
 class HomeWidget:
     key: str
     title: object
-    permission: str
+    permission: str  # "" for every signed-in user
     template: str
     context: Callable  # (request) -> dict
     order: int = 100
+    # How wide the card is on a large screen: "third" (default), "half" or "full" (the agenda,
+    # a team table).
+    size: str = "third"
 
 
 WIDGETS: list[HomeWidget] = []
@@ -27,8 +30,16 @@ def widgets_for(request):
 
     result = []
     for widget in WIDGETS:
-        if has_permission(request.user, widget.permission):
+        # An empty permission: every signed-in user (e.g. the bulletin board of notices, whose
+        # audience decides what each sees).
+        if not widget.permission or has_permission(request.user, widget.permission):
             result.append(
-                {"key": widget.key, "title": widget.title, "template": widget.template, **widget.context(request)}
+                {
+                    "key": widget.key,
+                    "title": widget.title,
+                    "template": widget.template,
+                    "size": widget.size,
+                    **widget.context(request),
+                }
             )
     return result

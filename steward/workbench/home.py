@@ -1,0 +1,113 @@
+"""The workbench's widgets on the home page (SVC-07, SVC-09 "three assistants and two
+reminders", SVC-10 bulletin board). Each needs a permission, so every role gets its own home;
+the agenda and the KPIs lead an RM's home, the team table a supervisor's."""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from steward.core.home import HomeWidget, register_widget
+from steward.workbench import services
+
+
+def today_context(request):
+    now = timezone.now()
+    today = timezone.localdate(now)
+    return {
+        "agenda": services.agenda(request.user, today, now),
+        "guidance": services.open_guidance(request.user),
+        "plans_url": reverse("contactplans:plan_list"),
+        "today": today,
+    }
+
+
+def book_context(request):
+    today = timezone.localdate()
+    return {"book": services.book_figures([request.user.pk], today)[request.user.pk], "today": today}
+
+
+def customer_assistant(request):
+    return services.customer_changes(request.user, timezone.localdate())
+
+
+def service_assistant(request):
+    from steward.contactplans.services import key_customer_warnings
+
+    warnings = [w for w in key_customer_warnings(request.user) if w.is_overdue]
+    warnings.sort(key=lambda w: w.due_by)
+    return {"key_due": warnings[:5], "key_due_count": len(warnings)}
+
+
+def team_context(request):
+    return {"rows": services.team_rows(request.user, timezone.localdate())}
+
+
+def bulletin(request):
+    from steward.notices.services import current_notices_for
+
+    return {"notices": list(current_notices_for(request.user)[:5])}
+
+
+register_widget(
+    HomeWidget(
+        "today",
+        _("Today"),
+        "contactplans.plan:add",
+        "workbench/widgets/today.html",
+        today_context,
+        order=1,
+        size="half",
+    )
+)
+register_widget(
+    HomeWidget(
+        "my_book",
+        _("My book"),
+        "contactplans.plan:add",
+        "workbench/widgets/book.html",
+        book_context,
+        order=2,
+        size="half",
+    )
+)
+register_widget(
+    HomeWidget(
+        "customer_assistant",
+        _("Customer assistant"),
+        "contactplans.plan:add",
+        "workbench/widgets/customer_assistant.html",
+        customer_assistant,
+        order=3,
+    )
+)
+register_widget(
+    HomeWidget(
+        "service_assistant",
+        _("Service assistant"),
+        "contactplans.key:view",
+        "workbench/widgets/service_assistant.html",
+        service_assistant,
+        order=5,
+    )
+)
+register_widget(
+    HomeWidget(
+        "team",
+        _("My team"),
+        "org.employee:supervise",
+        "workbench/widgets/team.html",
+        team_context,
+        order=4,
+        size="full",
+    )
+)
+register_widget(
+    HomeWidget(
+        "bulletin",
+        _("Bulletin board"),
+        "",
+        "workbench/widgets/bulletin.html",
+        bulletin,
+        order=8,
+    )
+)
