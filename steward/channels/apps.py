@@ -17,6 +17,10 @@ class ChannelsConfig(AppConfig):
         basedata_defaults.PARAMETERS.extend(spec for spec in PARAMETERS if spec.key not in declared)
         register_audit_labels()
 
+        from steward.channels.mass_sms import register_types
+
+        register_types()  # the mass SMS application (MKT-14)
+
         # The outbox's addresses are revealed under the outbox's own permission (PLT-13).
         from steward.privacy.services import REVEAL_PERMISSIONS
 

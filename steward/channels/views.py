@@ -24,6 +24,12 @@ class OutboxView(ObjectListView):
     template_name = "channels/message_list.html"
 
     def extra_context(self, request) -> dict:
+        from steward.access.services import has_permission
+        from steward.channels.permissions import SEND
+
+        return {"perms_send": has_permission(request.user, SEND), **self.batch_context(request)}
+
+    def batch_context(self, request) -> dict:
         batch = None
         raw = request.GET.get("batch", "")
         if raw.isascii() and raw.isdigit() and len(raw) <= 18:
