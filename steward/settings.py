@@ -74,9 +74,12 @@ INSTALLED_APPS = [
     "steward.segments",
     "steward.tags",
     "steward.imports",
+    "steward.worklog",
     "steward.agenda",
     "steward.security",
     "steward.interactions",
+    "steward.contactplans",
+    "steward.workbench",
     "steward.channels",
     "steward.api",
 ]
@@ -286,6 +289,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DataScopeEnum": "steward.access.models.SCOPE_CHOICES",
         "EmployeeStatusEnum": "steward.org.models.Employee.Status",
+        "InteractionChannelEnum": "steward.interactions.models.Interaction.Channel",
+        "InteractionOutcomeEnum": "steward.interactions.models.Interaction.Outcome",
+        "MessageChannelEnum": "steward.channels.models.Channel",
+        "MessageStatusEnum": "steward.channels.models.Status",
     },
 }
 

@@ -29,9 +29,11 @@ urlpatterns = [
     path("holdings/", include("steward.holdings.urls")),
     path("segments/", include("steward.segments.urls")),
     path("imports/", include("steward.imports.urls")),
+    path("schedule/", include("steward.worklog.urls")),
+    path("contact-plans/", include("steward.contactplans.urls")),
     path("agenda/", include("steward.agenda.urls")),
-    path("interactions/", include("steward.interactions.urls")),
     path("channels/", include("steward.channels.urls")),
+    path("interactions/", include("steward.interactions.urls")),
     path("", include("steward.tags.urls")),  # /tags/… and /groups/…
     path("api/v1/", include("steward.api.urls")),
     path("api/v1/auth/token/", ObtainAuthTokenView.as_view(), name="api_token"),

@@ -8,4 +8,4 @@ class AgendaConfig(AppConfig):
     verbose_name = _("Calendar")
 
     def ready(self):
-        from steward.agenda import permissions, sources  # noqa: F401  (registers menus, actions and sources)
+        from steward.agenda import merging, permissions, sources  # noqa: F401  (menus, actions, sources, merge rule)

@@ -48,6 +48,15 @@ def parse_moment(value: str, name: str) -> dt.datetime:
 
 
 def calendar_range(start: str, end: str) -> tuple[dt.datetime, dt.datetime]:
+    """The range asked for; neither start nor end given: this month (a client's first look)."""
+    if not start and not end:
+        today = timezone.localdate()
+        month = today.replace(day=1)
+        next_month = (month + dt.timedelta(days=32)).replace(day=1)
+        tz = timezone.get_current_timezone()
+        return dt.datetime.combine(month, dt.time.min, tzinfo=tz), dt.datetime.combine(
+            next_month, dt.time.min, tzinfo=tz
+        )
     first, last = parse_moment(start, "start"), parse_moment(end, "end")
     if last <= first:
         raise DomainError(_("The end of the range must come after its start."), "end")

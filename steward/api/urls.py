@@ -8,6 +8,7 @@ from steward.approvals.api.views import ApplicationViewSet
 from steward.audit.api.views import AuditEntryViewSet
 from steward.basedata.api.views import CalendarDayViewSet, CodeTableViewSet, SystemParameterViewSet
 from steward.channels.api.views import OutboundMessageViewSet
+from steward.contactplans.api.views import ContactPlanViewSet
 from steward.customers.api.views import CustomerViewSet, OwnershipConflictViewSet
 from steward.holdings.api.views import (
     ImportantDateViewSet,
@@ -28,6 +29,13 @@ from steward.tags.api.views import (
     GroupMemberViewSet,
     TagCategoryViewSet,
     TagViewSet,
+)
+from steward.worklog.api.views import (
+    GuidanceViewSet,
+    WorkEntryViewSet,
+    WorkflowRunViewSet,
+    WorkflowTemplateViewSet,
+    WorkItemViewSet,
 )
 
 router = DefaultRouter()
@@ -60,6 +68,12 @@ router.register("tags", TagViewSet)
 router.register("customer-tags", CustomerTagViewSet)
 router.register("customer-groups", CustomerGroupViewSet)
 router.register("group-members", GroupMemberViewSet)
+router.register("work-entries", WorkEntryViewSet)
+router.register("contact-plans", ContactPlanViewSet)
+router.register("work-items", WorkItemViewSet)
+router.register("guidance", GuidanceViewSet)
+router.register("workflow-runs", WorkflowRunViewSet)
+router.register("workflow-templates", WorkflowTemplateViewSet)
 router.register("reminders", ReminderViewSet)
 router.register("important-dates", ImportantDateViewSet)
 router.register("calendar-notes", CalendarNoteViewSet)

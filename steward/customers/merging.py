@@ -361,7 +361,7 @@ class _Merge:
                 ).update(last_contact_at=latest)
 
     def run(self) -> list[MergeLine]:
-        from steward.holdings.models import TierChange
+        from steward.holdings.models import ImportantDate, TierChange
         from steward.segments.models import SegmentMember
         from steward.tags.models import GroupMember
 
@@ -411,6 +411,9 @@ class _Merge:
             gettext_lazy("the survivor is in the snapshot already"),
         )
         self.interactions()
+        self.move("important_dates", gettext_lazy("Important dates"), ImportantDate)
+        for step in MERGE_STEPS:  # the rules later modules registered (register_merge_rule)
+            step(self)
         self.aliases()
         self.conflicts()
         self.applications()
@@ -443,7 +446,24 @@ MERGE_RULES = {
     "customers.Customer.merged_into": "stays: earlier merges keep their history",
     "customers.OwnershipConflict.customer": "stays; open ones closed as merged",
     "interactions.Interaction.customer": "moves (contacts); the survivor keeps the later last contact",
+    "holdings.ImportantDate.customer": "moves",
 }
+
+
+# Steps that modules outside the customers app register for their own foreign keys to Customer:
+# each is called with the merge plan (MergePlan.move / move_unique / add) during the preview and
+# the merge, after the customers app's own records.
+MERGE_STEPS: list = []
+
+
+def register_merge_rule(field_label: str, rule: str, step) -> None:
+    """Declare what a merge does with `field_label` ("app.Model.field", a foreign key to
+    Customer) — `rule` in words, as the preview and docs name it — and the `step(plan)` that does
+    it. Called from the module's AppConfig.ready(); test_merge.py fails for a foreign key
+    without a rule."""
+    MERGE_RULES[field_label] = rule
+    if step not in MERGE_STEPS:
+        MERGE_STEPS.append(step)
 
 
 # ---------------------------------------------------------------- services

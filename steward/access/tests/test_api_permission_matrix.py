@@ -245,6 +245,13 @@ def test_the_matrix_covers_every_api_route():
         "interactions": "steward/interactions/tests/test_api_matrix.py",
         # Anyone manages their own tokens; administrators those of employees in scope.
         "api-tokens": "steward/access/tests/test_api_tokens.py",
+        # Whose entries one sees follows line management, not a data scope.
+        "work-entries": "steward/worklog/tests/test_schedules.py",
+        "contact-plans": "steward/contactplans/tests/test_contact_plans.py",
+        "work-items": "steward/worklog/tests/test_supervision.py",
+        "guidance": "steward/worklog/tests/test_supervision.py",
+        "workflow-runs": "steward/worklog/tests/test_workflows.py",
+        "workflow-templates": "steward/worklog/tests/test_workflows.py",
         # Read-only audit trail; what each reader sees is tested there.
         "audit-entries": "steward/audit/tests/test_audit_visibility.py",
         # The outbox is read-only; the SMS gateway's account posts delivery reports.

@@ -51,8 +51,13 @@ class CalendarEntryViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("start", str, required=True, description="YYYY-MM-DD or an ISO date and time"),
-            OpenApiParameter("end", str, required=True, description="exclusive; at most 100 days after start"),
+            OpenApiParameter(
+                "start",
+                str,
+                required=False,
+                description="YYYY-MM-DD or an ISO date and time; without start and end: this month",
+            ),
+            OpenApiParameter("end", str, required=False, description="exclusive; at most 100 days after start"),
             OpenApiParameter("types", str, description="entry types, comma-separated (default: all)"),
         ],
         responses=CalendarEntrySerializer(many=True),

@@ -245,19 +245,23 @@ def test_a_reminder_entry_offers_the_actions_later_modules_register(diary, clien
     does not; until the slot is filled nothing is offered."""
     client.force_login(diary.bank.north_rm)
     birthday_id = f"reminder-{diary.birthday.pk}"
-    assert entries(client, **diary.month())[birthday_id]["extendedProps"]["actions"] == []
-    calendar_registry.register_action(
-        EntryAction(
-            "plan_contact",
-            "Plan a contact",
-            "holdings.reminder:act",
-            lambda entry: f"/plans/add/?customer={entry.customer_id}",
-        )
-    )
+    installed = calendar_registry.actions.get("plan_contact")  # the contact plans' own, when installed
+    calendar_registry.unregister_action("plan_contact")
     try:
+        assert entries(client, **diary.month())[birthday_id]["extendedProps"]["actions"] == []
+        calendar_registry.register_action(
+            EntryAction(
+                "plan_contact",
+                "Plan a contact",
+                "holdings.reminder:act",
+                lambda entry: f"/plans/add/?customer={entry.customer_id}",
+            )
+        )
         found = entries(client, **diary.month())
     finally:
         calendar_registry.unregister_action("plan_contact")
+        if installed is not None:
+            calendar_registry.register_action(installed)
     assert found[birthday_id]["extendedProps"]["actions"] == [
         {"key": "plan_contact", "label": "Plan a contact", "url": f"/plans/add/?customer={diary.mine.pk}"}
     ]
