@@ -22,6 +22,7 @@ registry.add_menu(
 SEED_ROLE_PERMISSIONS = {
     "relationship_manager": {VIEW, ADD, KEY_VIEW, KEY_FLAG},
     "team_lead": {VIEW, ADD, KEY_VIEW, KEY_FLAG},
-    "branch_manager": {VIEW, KEY_VIEW},
+    # A branch manager holds what the roles they hand out hold (no escalation, PLT-03).
+    "branch_manager": {VIEW, ADD, KEY_VIEW, KEY_FLAG},
     "compliance_auditor": {VIEW, KEY_VIEW},
 }

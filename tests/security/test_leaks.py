@@ -171,6 +171,8 @@ class LeakCrawl:
             return list(Job.objects.order_by("pk").values_list("key", flat=True)[:2])
         if name == "type_key":
             return [t.key for t in application_types.all()]
+        if name == "token":  # the calendar feed's private token: an unknown one is a 404
+            return ["no-such-token"]
         raise LookupError(name)
 
     def urls(self, route: Route) -> list[str]:
