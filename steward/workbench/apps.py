@@ -12,4 +12,9 @@ class WorkbenchConfig(AppConfig):
     verbose_name = _("Workbench")
 
     def ready(self):
+        from steward.basedata import defaults as basedata_defaults
         from steward.workbench import home  # noqa: F401  (registers the widgets)
+        from steward.workbench.assistants import PARAMETERS
+
+        declared = {spec.key for spec in basedata_defaults.PARAMETERS}
+        basedata_defaults.PARAMETERS.extend(spec for spec in PARAMETERS if spec.key not in declared)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from steward.core.home import HomeWidget, register_widget
-from steward.workbench import services
+from steward.workbench import assistants, services
 
 
 def today_context(request):
@@ -27,7 +27,28 @@ def book_context(request):
 
 
 def customer_assistant(request):
-    return services.customer_changes(request.user, timezone.localdate())
+    return {
+        **services.customer_changes(request.user, timezone.localdate()),
+        **assistants.at_risk_customers(request.user),
+    }
+
+
+def product_assistant(request):
+    from steward.access.services import has_permission
+
+    return {
+        **assistants.product_assistant(request.user, timezone.localdate()),
+        "may_list_products": has_permission(request.user, "holdings.product:view"),
+    }
+
+
+def customer_reminders(request):
+    from steward.access.services import has_permission
+
+    return {
+        **assistants.customer_reminders(request.user, timezone.localdate()),
+        "may_plan": has_permission(request.user, "contactplans.plan:add"),
+    }
 
 
 def service_assistant(request):
@@ -77,7 +98,7 @@ register_widget(
         "contactplans.plan:add",
         "workbench/widgets/customer_assistant.html",
         customer_assistant,
-        order=3,
+        order=4,
     )
 )
 register_widget(
@@ -87,7 +108,27 @@ register_widget(
         "contactplans.key:view",
         "workbench/widgets/service_assistant.html",
         service_assistant,
+        order=6,
+    )
+)
+register_widget(
+    HomeWidget(
+        "product_assistant",
+        _("Product assistant"),
+        "holdings.reminder:view",
+        "workbench/widgets/product_assistant.html",
+        product_assistant,
         order=5,
+    )
+)
+register_widget(
+    HomeWidget(
+        "customer_reminders",
+        _("Customer reminders"),
+        "holdings.reminder:view",
+        "workbench/widgets/customer_reminders.html",
+        customer_reminders,
+        order=7,
     )
 )
 register_widget(
@@ -97,7 +138,7 @@ register_widget(
         "org.employee:supervise",
         "workbench/widgets/team.html",
         team_context,
-        order=4,
+        order=3,
         size="full",
     )
 )
@@ -108,6 +149,6 @@ register_widget(
         "",
         "workbench/widgets/bulletin.html",
         bulletin,
-        order=8,
+        order=9,
     )
 )
