@@ -649,8 +649,9 @@ def apply_receipts(references: list[str], now) -> ReceiptResult:
                 changes |= {"reason": Reason.UNDELIVERED, "reason_detail": detail}
             if OutboundMessage.objects.filter(pk=pk, status=Status.SENT).update(**changes):
                 result.applied += 1
-                if settled_at is None:
-                    settled[pk] = status
+                # Announced also when the message had already settled as "sent" (no report came in
+                # time): the late report corrects what its receivers recorded (the contact's outcome).
+                settled[pk] = status
             else:
                 result.unchanged += 1
         matched = list(outcome)

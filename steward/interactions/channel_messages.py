@@ -1,6 +1,7 @@
 """Messages sent through Steward's channels are contacts (SVC-05, INT-05): when a message to a
 customer settles as sent, delivered or failed, one interaction per recipient is recorded — set-
-based, idempotent on the message (a settlement announced twice records nothing more). A message
+based, idempotent on the message (a settlement announced twice records nothing more; a late
+delivery report that turns "sent" into "delivered" or "failed" corrects the recorded outcome). A message
 refused or cancelled before sending never touched the customer: no row."""
 
 from __future__ import annotations
@@ -48,4 +49,23 @@ def log_settled_messages(sender, message_ids, statuses, now, **kwargs) -> int:
                 "external_ref": message_reference(pk),
             }
         )
-    return sum(record_automatic(rows, source=source, now=now) for source, rows in rows_by_source.items())
+    recorded = sum(record_automatic(rows, source=source, now=now) for source, rows in rows_by_source.items())
+    _correct_outcomes(rows_by_source)
+    return recorded
+
+
+def _correct_outcomes(rows_by_source: dict[str, list[dict]]) -> None:
+    """A late delivery report settles a message again (sent → delivered or failed): the contact
+    already recorded for it takes the new outcome, one UPDATE per (source, outcome)."""
+    from steward.interactions.models import Interaction
+    from steward.interactions.services import CONTACT_OUTCOMES
+
+    for source, rows in rows_by_source.items():
+        by_outcome: dict[str, list[str]] = {}
+        for row in rows:
+            by_outcome.setdefault(row["outcome"], []).append(row["external_ref"])
+        for outcome, refs in by_outcome.items():
+            for start in range(0, len(refs), 1000):
+                Interaction.objects.filter(source=source, external_ref__in=refs[start : start + 1000]).exclude(
+                    outcome=outcome
+                ).update(outcome=outcome, is_contact=outcome in CONTACT_OUTCOMES)

@@ -39,3 +39,29 @@ def test_a_delivered_sms_is_a_contact_and_a_refused_one_is_not(
 
     again = log_settled_messages(OutboundMessage, [message.pk], {message.pk: "delivered"}, at(11))
     assert again == 0 and Interaction.objects.count() == 1
+
+
+def test_a_late_delivery_report_corrects_the_recorded_contact(
+    bank, people, gateway, settled, django_capture_on_commit_callbacks
+):
+    """INT-05 / SVC-05: an SMS whose report did not come in time settles as "sent" (a contact);
+    the report that arrives later saying it failed turns that contact into a failed, uncounted one."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from steward.channels.services import record_receipts, release_due_messages
+
+    grant(bank.north_rm, *SEND, scope="own")
+    queue(bank.north_rm, [people.subscribed], capture=django_capture_on_commit_callbacks)
+    release_due_messages(now=timezone.now() + dt.timedelta(days=3))
+    (contact,) = Interaction.objects.all()
+    assert (contact.outcome, contact.is_contact) == ("sent", True)
+
+    account = EmployeeFactory(employee_no="SMSGW", org=bank.head)
+    grant(account, "channels.receipt:post", scope="all")
+    result = record_receipts(account, [{"external_ref": "gw-1", "status": "failed", "detail": "空号"}])
+    assert result.applied == 1
+    contact.refresh_from_db()
+    assert (contact.outcome, contact.is_contact) == ("failed", False)
+    assert Interaction.objects.count() == 1
