@@ -59,6 +59,7 @@ def _customer(n: int, org, owner, rng: random.Random, fake: Faker) -> Customer:
     except DomainError:
         return customer
     customer.mobile = facts.number
+    customer.mobile_index = blind_index("mobile", facts.number)  # bulk_create skips the pre_save hook
     customer.mobile_province, customer.mobile_city, customer.mobile_carrier = facts.province, facts.city, facts.carrier
     return customer
 

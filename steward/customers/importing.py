@@ -272,6 +272,7 @@ class CustomerImporter(Importer):
             province,
             city,
             carrier,
+            crypto.blind_index("mobile", mobile) if mobile else "",  # calls find the customer by it
             address,
             codes["occupation"],
             codes["education"],

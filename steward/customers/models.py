@@ -51,6 +51,7 @@ STAGED_CUSTOMER_COLUMNS = [
     ("mobile_province", "text"),
     ("mobile_city", "text"),
     ("mobile_carrier", "text"),
+    ("mobile_index", "text"),
     ("address", "text"),
     ("occupation", "text"),
     ("education", "text"),
@@ -85,7 +86,11 @@ class Customer(TimeStampedModel):
     id_number_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     birth_date = models.DateField(_("birth date"), null=True, blank=True, db_index=True)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, default=Gender.UNKNOWN)
-    mobile = PiiCharField(_("mobile"), max_length=20, blank=True, db_index=True, pii_kind="mobile")
+    mobile = PiiCharField(
+        _("mobile"), max_length=20, blank=True, db_index=True, pii_kind="mobile", index_field="mobile_index"
+    )
+    # The mobile's blind index (HMAC): the call centre's calls find their customer by it (SVC-05).
+    mobile_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     mobile_province = models.CharField(_("mobile province"), max_length=20, blank=True)
     mobile_city = models.CharField(_("mobile city"), max_length=30, blank=True)
     mobile_carrier = models.CharField(_("mobile carrier"), max_length=20, blank=True)

@@ -853,6 +853,7 @@ def _customers(cursor, path, data_date, now, progress, total, columns) -> tuple[
             gender,
             mobile,
             *(mobile_place(mobile[:7]) if mobile else ("", "", "")),
+            crypto.blind_index("mobile", mobile) if mobile else "",  # calls find the customer by it
             _text(v[7], "address", 200),
             _text(v[8], "occupation", 10),
             _text(v[9], "education", 10),

@@ -4,8 +4,8 @@
 from django.contrib import admin
 
 from steward.access.admin import SystemWrittenAdmin
-from steward.interactions.models import Interaction
-from steward.interactions.permissions import VIEW
+from steward.interactions.models import CallRecord, Interaction
+from steward.interactions.permissions import CALL_VIEW, VIEW
 
 
 @admin.register(Interaction)
@@ -17,3 +17,16 @@ class InteractionAdmin(SystemWrittenAdmin):
     date_hierarchy = "occurred_at"
     raw_id_fields = ("customer", "employee", "created_by")
     view_permission = VIEW
+
+
+@admin.register(CallRecord)
+class CallRecordAdmin(SystemWrittenAdmin):
+    """The call centre's calls, read-only (no number is stored: only its masked form)."""
+
+    list_display = ("started_at", "call_id", "direction", "outcome", "number_masked", "status", "reason", "source")
+    list_filter = ("status", "reason", "source", "direction", "outcome")
+    list_select_related = ("customer", "employee")
+    search_fields = ("call_id",)
+    date_hierarchy = "started_at"
+    raw_id_fields = ("customer", "employee")
+    view_permission = CALL_VIEW

@@ -9,7 +9,11 @@ class InteractionsConfig(AppConfig):
 
     def ready(self):
         from steward.customers.services import register_service_history_source
-        from steward.interactions import channel_messages, permissions  # noqa: F401  (menus, actions, the channels' receiver)
+        from steward.interactions import (  # noqa: F401  (menus, actions, the channels' receiver, the CTI job)
+            channel_messages,
+            jobs,
+            permissions,
+        )
         from steward.interactions.history import contact_events
 
         # The 360° view's service history shows the contacts (CUS-02, SVC-05).

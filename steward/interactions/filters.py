@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from steward.core.filters import StewardFilterSet
 from steward.customers.models import CustomerAlias
-from steward.interactions.models import Interaction
+from steward.interactions.models import CallRecord, Interaction
 
 
 def _start_of_local_day(day: dt.date) -> dt.datetime:
@@ -82,3 +82,21 @@ class InteractionApiFilterSet(InteractionFilterSet):
         if value is None or value != int(value) or not 0 < value < 2**63:
             return queryset.none()
         return queryset.filter(customer_id=int(value))
+
+
+class CallFilterSet(StewardFilterSet):
+    """The calls page's and API's filters: the day (data date), how the call was matched, and why not."""
+
+    search_fields = ("call_id",)
+    data_date = django_filters.DateFilter(label=_("day"))
+    status = django_filters.ChoiceFilter(choices=CallRecord.Status.choices, label=_("status"))
+    reason = django_filters.ChoiceFilter(
+        choices=[c for c in CallRecord.Reason.choices if c[0]], label=_("reason not matched")
+    )
+    source = django_filters.ChoiceFilter(choices=CallRecord.SOURCES, label=_("source"))
+    direction = django_filters.ChoiceFilter(choices=Interaction.Direction.choices, label=_("direction"))
+    outcome = django_filters.ChoiceFilter(choices=CallRecord.Outcome.choices, label=_("outcome"))
+
+    class Meta:
+        model = CallRecord
+        fields = ["q", "data_date", "status", "reason", "source", "direction", "outcome"]

@@ -165,3 +165,125 @@ class Interaction(models.Model):
         from steward.customers.models import Customer
 
         return cls.objects.filter(customer_id__in=Customer.audit_hidden(user).values("pk"))
+
+
+# ---------------------------------------------------------------- the call centre's calls (CTI)
+
+CALL_ID_MAX = 64
+EXTENSION_MAX = 20
+
+
+class CallRecordQuerySet(models.QuerySet):
+    """A call matched to a customer is seen exactly when its customer is (scope + confidentiality);
+    a call without a customer is seen through its employee (the org scope; "own" = one's own
+    calls); one matched to nobody only by holders of the permission with the bank-wide scope."""
+
+    def visible_to(self, user, permission: str):
+        from steward.access.scope import SCOPE_ALL
+        from steward.access.services import grants_for
+        from steward.customers.models import Customer
+        from steward.org.models import Employee
+
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if not user.is_superuser:
+            grants = grants_for(user, permission)
+            if not grants:
+                return self.none()
+            bank_wide = any(grant.scope == SCOPE_ALL for grant in grants)
+        else:
+            bank_wide = True
+        condition = Q(customer_id__in=Customer.objects.visible_to(user, permission).values("pk")) | Q(
+            customer__isnull=True, employee_id__in=Employee.objects.visible_to(user, permission).values("pk")
+        )
+        if bank_wide:
+            condition |= Q(customer__isnull=True, employee__isnull=True)
+        return self.filter(condition)
+
+
+class CallRecord(models.Model):
+    """One call of the call centre (CTI), as its event or its daily call-detail file reported it
+    (SVC-05, INT-05). The counterpart's number is never stored: only its keyed blind index (to
+    find the customer by `Customer.mobile_index`) and a masked form for display (last 4 digits).
+    The end-of-day job (`steward.interactions.calls.match_calls`) matches it to the customer and the
+    employee and writes its interaction; what it could not match stays here with the reason."""
+
+    class Outcome(models.TextChoices):
+        ANSWERED = "answered", _("Answered")
+        NO_ANSWER = "no_answer", _("No answer")
+        BUSY = "busy", _("Busy")
+        VOICEMAIL = "voicemail", _("Voicemail")
+        FAILED = "failed", _("Failed")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the end-of-day matching")
+        MATCHED = "matched", _("Matched")
+        UNMATCHED = "unmatched", _("Not matched")
+
+    class Reason(models.TextChoices):
+        NONE = "", _("—")
+        NO_NUMBER = "no_number", _("The call has no number")
+        NO_CUSTOMER = "no_customer", _("No customer has this number")
+        SEVERAL_CUSTOMERS = "several_customers", _("Several customers share this number")
+        UNKNOWN_EMPLOYEE = "unknown_employee", _("Unknown extension or employee number")
+
+    SOURCES = (("cti_event", _("Call centre (CTI event)")), ("cti_file", _("Call centre (CTI file)")))
+
+    call_id = models.CharField(_("call id"), max_length=CALL_ID_MAX, unique=True)
+    source = models.CharField(_("source"), max_length=20, choices=SOURCES)
+    data_date = models.DateField(_("data date"))
+    direction = models.CharField(_("direction"), max_length=10, choices=Interaction.Direction.choices)
+    started_at = models.DateTimeField(_("started at"))
+    duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    # The number as its blind index (HMAC of the normalised digits) and as shown ("*******1234").
+    number_index = models.CharField(max_length=64, blank=True, editable=False)
+    number_masked = models.CharField(_("number"), max_length=24, blank=True)
+    extension = models.CharField(_("extension"), max_length=EXTENSION_MAX, blank=True)
+    employee_no = models.CharField(_("employee number"), max_length=20, blank=True)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices, blank=True, default="")
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    matched_at = models.DateTimeField(_("matched at"), null=True, blank=True)
+
+    objects = CallRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        indexes = [
+            # The end-of-day job reads a day's calls still to match; the report lists a day's.
+            models.Index(fields=["data_date", "status"], name="call_day_status"),
+            models.Index(fields=["customer", "started_at"], name="call_customer_time"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_seconds__isnull=True) | Q(duration_seconds__lte=MAX_DURATION_SECONDS),
+                name="call_duration_at_most_a_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # No number, no customer: the audit trail may show this text.
+        when = timezone.localtime(self.started_at).strftime("%Y-%m-%d %H:%M") if self.started_at else ""
+        return f"{self.call_id} {when}".strip()
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('interactions:calls')}?data_date={self.data_date:%Y-%m-%d}"

@@ -3,7 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from steward.core.tables import LocalDateTimeColumn, StewardTable
-from steward.interactions.models import Interaction
+from steward.interactions.models import CallRecord, Interaction
 
 
 class InteractionTable(StewardTable):
@@ -65,4 +65,45 @@ class InteractionTable(StewardTable):
         return value if len(value) <= 80 else value[:79] + "…"
 
     def value_summary(self, value):
+        return value
+
+
+class CallTable(StewardTable):
+    """The call centre's calls (SVC-05): when, the masked number, who took it, how it was matched."""
+
+    started_at = LocalDateTimeColumn(verbose_name=_("started at"))
+    number_masked = tables.Column(verbose_name=_("number"), orderable=False)
+    customer = tables.Column(
+        verbose_name=_("customer"), accessor="customer__name", order_by=("customer__name",), default="—"
+    )
+    employee = tables.Column(
+        verbose_name=_("employee"), accessor="employee__name", order_by=("employee__name",), default="—"
+    )
+    duration_seconds = tables.Column(verbose_name=_("duration"), default="")
+    required_columns = ("started_at",)
+
+    class Meta(StewardTable.Meta):
+        model = CallRecord
+        fields = (
+            "started_at",
+            "call_id",
+            "direction",
+            "outcome",
+            "duration_seconds",
+            "number_masked",
+            "extension",
+            "employee_no",
+            "customer",
+            "employee",
+            "status",
+            "reason",
+            "source",
+            "data_date",
+        )
+        sequence = fields
+
+    def render_customer(self, value, record):
+        return format_html('<a href="{}">{}</a>', record.customer.get_absolute_url(), value)
+
+    def value_customer(self, value, record):
         return value

@@ -5,11 +5,11 @@ from steward.access.services import has_permission
 from steward.core.views import ObjectDetailView, ObjectListView, ServiceFormView
 from steward.customers.models import Customer
 from steward.interactions import services
-from steward.interactions.filters import InteractionFilterSet
+from steward.interactions.filters import CallFilterSet, InteractionFilterSet
 from steward.interactions.forms import InteractionForm
-from steward.interactions.models import Interaction
-from steward.interactions.permissions import ADD, EXPORT, VIEW
-from steward.interactions.tables import InteractionTable
+from steward.interactions.models import CallRecord, Interaction
+from steward.interactions.permissions import ADD, CALL_VIEW, EXPORT, VIEW
+from steward.interactions.tables import CallTable, InteractionTable
 
 
 class InteractionListView(ObjectListView):
@@ -83,3 +83,32 @@ class InteractionCreateView(ServiceFormView):
         if getattr(self, "return_to_customer", False):
             return obj.customer.get_absolute_url() + "?tab=service"
         return obj.get_absolute_url()
+
+
+class CallListView(ObjectListView):
+    """The call centre's calls in the user's scope (SVC-05, INT-05), newest first; filtered by day and
+    status it is the end-of-day report of the calls not matched, with the reason and the masked
+    number. Above the table, the chosen day's calls not matched, by reason."""
+
+    model = CallRecord
+    permission = CALL_VIEW
+    table_class = CallTable
+    filterset_class = CallFilterSet
+    select_related = ("customer", "employee")
+    title = gettext_lazy("Call centre calls")
+    template_name = "interactions/call_list.html"
+
+    def extra_context(self, request) -> dict:
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from steward.interactions.calls import unmatched_summary
+
+        try:
+            day = dt.date.fromisoformat(request.GET.get("data_date", ""))
+        except ValueError:
+            day = timezone.localdate()
+        counts = unmatched_summary(request.user, CALL_VIEW, day)
+        reasons = [(value, label, counts.get(value, 0)) for value, label in CallRecord.Reason.choices if value]
+        return {"day": day, "reasons": reasons}

@@ -128,6 +128,9 @@ class Employee(AbstractBaseUser, PermissionsMixin, TimeStampedModel):
     email = PiiEmailField(_("e-mail"), blank=True, pii_kind="email")
     id_number = EncryptedPiiField(_("ID number"), pii_kind="id_number", index_field="id_number_index")
     id_number_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # The desk phone's extension in the call centre (CTI): calls are matched to the employee by it
+    # or by the employee number (SVC-05).
+    extension = models.CharField(_("telephone extension"), max_length=20, blank=True, db_index=True)
     hired_on = models.DateField(_("hired on"), null=True, blank=True)
     left_at = models.DateTimeField(_("left at"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)

@@ -1,7 +1,10 @@
 """Model fields that carry personal data.
 
 * `PiiCharField` / `PiiEmailField` — stored as entered, but declared PII (`pii_kind`): every
-  table, serializer, export, form and audit entry masks them.
+  table, serializer, export, form and audit entry masks them. A `PiiCharField` may name an
+  `index_field` too (`Customer.mobile` → `mobile_index`): kept on every save, so another system
+  that knows only the value (the call centre, by phone number) finds the row by its blind index
+  without ever sending or storing the value beside it.
 * `EncryptedPiiField` — stored encrypted (AES-GCM); its sibling `<name>_index` holds the
   keyed blind index used for exact-match lookup (`Model.objects.filter(id_number_index=
   blind_index("id_number", value))`). The plain value never reaches the database.
@@ -26,8 +29,35 @@ class PiiFieldMixin:
         return name, path, args, kwargs
 
 
+def _connect_blind_index(field, cls, name) -> None:
+    """Keep `field.index_field` = the blind index of the field's value on every model save (the
+    bulk paths — bulk_create, the intake, the import — compute it themselves)."""
+
+    def set_blind_index(sender, instance, **kw):
+        value = getattr(instance, field.attname)
+        setattr(instance, field.index_field, crypto.blind_index(field.pii_kind, value) if value else "")
+
+    pre_save.connect(set_blind_index, sender=cls, weak=False, dispatch_uid=f"blind-index-{cls._meta.label}-{name}")
+
+
 class PiiCharField(PiiFieldMixin, models.CharField):
-    """Text that is personal data: stored as entered (searchable by prefix), shown masked."""
+    """Text that is personal data: stored as entered (searchable by prefix), shown masked;
+    `index_field` (optional) names the CharField that receives its blind index."""
+
+    def __init__(self, *args, index_field: str | None = None, **kwargs):
+        self.index_field = index_field
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if self.index_field:
+            kwargs["index_field"] = self.index_field
+        return name, path, args, kwargs
+
+    def contribute_to_class(self, cls, name, *args, **kwargs):
+        super().contribute_to_class(cls, name, *args, **kwargs)
+        if self.index_field and not cls._meta.abstract:
+            _connect_blind_index(self, cls, name)
 
 
 class PiiEmailField(PiiFieldMixin, models.EmailField):
@@ -70,12 +100,4 @@ class EncryptedPiiField(PiiFieldMixin, models.TextField):
     def contribute_to_class(self, cls, name, *args, **kwargs):
         super().contribute_to_class(cls, name, *args, **kwargs)
         if self.index_field and not cls._meta.abstract:
-            field = self
-
-            def set_blind_index(sender, instance, **kw):
-                value = getattr(instance, field.attname)
-                setattr(instance, field.index_field, crypto.blind_index(field.pii_kind, value) if value else "")
-
-            pre_save.connect(
-                set_blind_index, sender=cls, weak=False, dispatch_uid=f"blind-index-{cls._meta.label}-{name}"
-            )
+            _connect_blind_index(self, cls, name)
