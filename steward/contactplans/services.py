@@ -261,13 +261,6 @@ def flag_key_customer(actor, customer: Customer, *, flagged: bool, note: str = "
 def close_reminder_planned(actor, reminder_id: int) -> bool:
     """A contact planned from a reminder (the calendar's "Plan a contact") handles the reminder:
     it is marked done when the actor may act on it; otherwise it stays as it is."""
-    from steward.access.services import has_permission
-    from steward.holdings.reminders import ACT, act_on_reminder, reminders_of
+    from steward.holdings.reminders import close_reminder_handled
 
-    if not has_permission(actor, ACT):
-        return False
-    reminder = reminders_of(actor, whose="all", permission=ACT).filter(pk=reminder_id).first()
-    if reminder is None or reminder.state in ("done", "dismissed"):
-        return False
-    act_on_reminder(actor, reminder, "done")
-    return True
+    return close_reminder_handled(actor, reminder_id)

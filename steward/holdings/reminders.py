@@ -78,6 +78,21 @@ def reminders_of(user, *, whose: str = "mine", permission: str = VIEW):
 # ---------------------------------------------------------------- acting
 
 
+def close_reminder_handled(actor, reminder_id: int) -> bool:
+    """A contact planned or recorded from a reminder handles it: the reminder is marked done when
+    the actor may act on it (it follows the customer, so any reminder on a customer of the
+    actor's scope); otherwise, or when it was already handled, it stays as it is."""
+    from steward.access.services import has_permission
+
+    if not has_permission(actor, ACT):
+        return False
+    reminder = reminders_of(actor, whose="all", permission=ACT).filter(pk=reminder_id).first()
+    if reminder is None or reminder.state in (State.DONE, State.DISMISSED):
+        return False
+    act_on_reminder(actor, reminder, "done")
+    return True
+
+
 def snooze_until(choice: str, today: dt.date, date: dt.date | None = None) -> dt.date:
     """The date a snooze choice means: "1d", "1w", or "date" with `date` (after today, within a year)."""
     if choice in SNOOZE_DAYS:

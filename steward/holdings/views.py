@@ -128,7 +128,33 @@ class ReminderDetailView(ObjectDetailView):
             "can_act": has_permission(request.user, reminders.ACT),
             "next": obj.get_absolute_url(),
             "current_owner": obj.customer.owner,
+            "plan_url": _plan_from_reminder(request.user, obj),
+            "record_url": _record_from_reminder(request.user, obj),
         }
+
+
+def _plan_from_reminder(user, reminder) -> str:
+    """ "Plan a contact" on a reminder (SVC-01, SVC-03): the plan form filled in; "" when the user
+    may not plan or the reminder is already handled."""
+    from urllib.parse import urlencode
+
+    from steward.core.views import may_open
+
+    if reminder.state in (Reminder.State.DONE, Reminder.State.DISMISSED) or not may_open(user, "contactplans:plan_add"):
+        return ""
+    query = {"customer": reminder.customer_id, "reminder": reminder.pk, "purpose": reminder.get_kind_display()}
+    return reverse("contactplans:plan_add") + "?" + urlencode(query)
+
+
+def _record_from_reminder(user, reminder) -> str:
+    """ "Record a contact" on a reminder (SVC-05): the contact form; saving it handles the reminder."""
+    from steward.core.views import may_open
+
+    if reminder.state in (Reminder.State.DONE, Reminder.State.DISMISSED) or not may_open(user, "interactions:add"):
+        return ""
+    from steward.interactions.calendar import record_from_reminder
+
+    return record_from_reminder(reminder)
 
 
 def _act_arguments(data, today) -> tuple[str, dt.date | None]:

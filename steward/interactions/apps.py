@@ -10,6 +10,7 @@ class InteractionsConfig(AppConfig):
     def ready(self):
         from steward.customers.services import register_service_history_source
         from steward.interactions import (  # noqa: F401  (menus, actions, the channels' receiver, the CTI job)
+            calendar,
             channel_messages,
             jobs,
             permissions,

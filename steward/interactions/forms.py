@@ -39,6 +39,9 @@ class InteractionForm(StewardForm):
     next_step = forms.CharField(label=_("next step"), required=False, max_length=NEXT_STEP_MAX)
     # "customer": go back to the customer's 360° view after saving (the form was opened there).
     return_to = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The reminder the contact was recorded from (the calendar's or the reminder's "Record a
+    # contact"): marked done with it.
+    reminder = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
 
     def __init__(self, *args, customer=None, **kwargs):
         super().__init__(*args, **kwargs)

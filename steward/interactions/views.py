@@ -60,14 +60,19 @@ class InteractionCreateView(ServiceFormView):
 
     def get_form(self, data=None, instance=None):
         customer = self.prefilled_customer() if data is None else None
-        return self.form_class(data=data, instance=instance, user=self.request.user, customer=customer)
+        form = self.form_class(data=data, instance=instance, user=self.request.user, customer=customer)
+        if data is None:
+            reminder = self.request.GET.get("reminder", "")
+            if reminder.isascii() and reminder.isdigit() and len(reminder) <= 18:
+                form.initial["reminder"] = reminder
+        return form
 
     def perform(self, form, instance):
         data = form.cleaned_data
         customer = services.customer_by_number(self.request.user, data["customer"])
         minutes = data.get("duration_minutes")
         self.return_to_customer = data.get("return_to") == "customer"
-        return services.record_interaction(
+        interaction = services.record_interaction(
             self.request.user,
             customer,
             channel=data["channel"],
@@ -78,6 +83,11 @@ class InteractionCreateView(ServiceFormView):
             summary=data.get("summary", ""),
             next_step=data.get("next_step", ""),
         )
+        if data.get("reminder"):
+            from steward.holdings.reminders import close_reminder_handled
+
+            close_reminder_handled(self.request.user, data["reminder"])
+        return interaction
 
     def success_url(self, obj) -> str:
         if getattr(self, "return_to_customer", False):
