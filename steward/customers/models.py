@@ -318,6 +318,25 @@ class CustomerNote(models.Model):
         return reverse("customers:customer_detail", args=[self.customer_id]) + "?tab=notes"
 
 
+class NoteMention(models.Model):
+    """A colleague @mentioned in a public note (SVC-12): told when it was written, and found by
+    "notes that mention me". Written only for colleagues who may see the note's customer."""
+
+    note = models.ForeignKey(CustomerNote, on_delete=models.CASCADE, related_name="mentions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("note mention")
+        verbose_name_plural = _("note mentions")
+        constraints = [models.UniqueConstraint(fields=["note", "user"], name="uniq_note_mention")]
+        indexes = [models.Index(fields=["user", "note"], name="note_mention_user")]
+
+    def __str__(self) -> str:
+        return f"{self.note_id} @{self.user_id}"
+
+
 class OwnershipChange(models.Model):
     """Who moved a customer from whom to whom, when and why (CUS-09)."""
 

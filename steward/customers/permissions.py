@@ -53,6 +53,10 @@ registry.add_permissions(
 registry.add_menu(
     MenuItem("my_customers", _("My customers"), "customers:my_customers", VIEW, CUSTOMERS, "user-heart", 200),
     MenuItem("related_customers", _("Related customers"), "customers:related_customers", VIEW, CUSTOMERS, "users", 205),
+    # Colleagues' notes on my and my co-managed customers, and notes that mention me (SVC-12).
+    MenuItem(
+        "shared_notes", _("Team notes"), "customers:shared_notes", TAB_PERMISSIONS["notes"], CUSTOMERS, "notes", 206
+    ),
     MenuItem(
         "org_customers",
         _("Org customers"),

@@ -24,6 +24,7 @@ from steward.core.errors import DomainError
 from steward.core.services import service
 from steward.core.validators import clean_name
 from steward.customers.identity import RESIDENT_ID, parse_mobile, parse_resident_id
+from steward.customers.mentions import resolve_mentions, share_note
 from steward.customers.models import (
     CoManager,
     ConfidentialGrant,
@@ -33,6 +34,7 @@ from steward.customers.models import (
     CustomerRelation,
     Household,
     HouseholdMember,
+    NoteMention,
     OwnershipChange,
 )
 from steward.privacy.crypto import blind_index
@@ -426,9 +428,14 @@ def add_note(actor, customer: Customer, body: str, *, private: bool = False, now
         raise DomainError(_("Write something in the note."), field="body")
     if len(body) > 2000:
         raise DomainError(_("A note may be at most 2,000 characters long."), field="body")
-    return CustomerNote.objects.create(
+    # SVC-12: a public note is shared with the customer's owner and co-managers, and tells the
+    # colleagues it @mentions (who must see the customer); a private note mentions nobody.
+    mentioned = resolve_mentions(customer, body, private=bool(private))
+    note = CustomerNote.objects.create(
         customer=customer, author=actor, body=body, is_private=bool(private), created_at=now or timezone.now()
     )
+    share_note(note, mentioned, now=now)
+    return note
 
 
 @service
@@ -443,6 +450,30 @@ def notes_for(user, customer: Customer):
     if not Customer.objects.visible_to(user, VIEW).filter(pk=customer.pk).exists():
         return CustomerNote.objects.none()
     return CustomerNote.objects.readable_by(user).filter(customer=customer).select_related("author")
+
+
+def shared_notes_for(user, show: str = "all"):
+    """Colleagues' notes shared with `user` (SVC-12), newest first: public notes on the customers
+    they own or co-manage ("co-managed": only those they co-manage), and notes that mention them
+    ("mentions"). Never a private note of anyone else, never their own, only customers in their
+    data scope."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return CustomerNote.objects.none()
+    visible = Customer.objects.visible_to(user, VIEW).values("pk")
+    co_managed = Q(customer_id__in=CoManager.objects.filter(user=user).values("customer_id"))
+    mentioning = Q(pk__in=NoteMention.objects.filter(user=user).values("note_id"))
+    condition = {
+        "co-managed": co_managed,
+        "mentions": mentioning,
+    }.get(show, Q(customer__owner=user) | co_managed | mentioning)
+    return (
+        CustomerNote.objects.readable_by(user)
+        .filter(is_private=False, customer__in=visible)
+        .filter(condition)
+        .exclude(author=user)
+        .select_related("author", "customer")
+        .prefetch_related("mentions__user")
+    )
 
 
 # ---------------------------------------------------------------- service history (CUS-02)

@@ -36,6 +36,7 @@ from steward.customers.forms import (
     TransferRequestForm,
 )
 from steward.customers.listing import aum_ordered_page
+from steward.customers.mentions import mention_candidates
 from steward.customers.models import (
     CoManager,
     CorporateParty,
@@ -231,9 +232,7 @@ class CustomerTabView(ObjectDetailView):
             context["can_change"] = has_permission(user, "customers.customer:change")
             context["can_assign"] = has_permission(user, "customers.customer:assign")
         elif tab == "notes":
-            context["notes"] = services.notes_for(user, obj)
-            context["can_add"] = has_permission(user, "customers.note:add")
-            context["form"] = NoteForm(user=user)
+            context.update(notes_tab_context(request, obj))
         elif tab == "relations":
             context["relations"] = services.relations_for(user, obj)
             context["can_change"] = has_permission(user, "customers.customer:change")
@@ -448,7 +447,23 @@ class ConfidentialRevokeView(ObjectActionView):
         return response
 
 
+def notes_tab_context(request, customer, form=None) -> dict:
+    """The notes tab: the notes the user may read (mentions highlighted, SVC-12) and the form."""
+    user = request.user
+    return {
+        "tab": "notes",
+        "object": customer,
+        "notes": services.notes_for(user, customer).prefetch_related("mentions__user"),
+        "can_add": has_permission(user, "customers.note:add"),
+        "form": form or NoteForm(user=user),
+    }
+
+
 class NoteAddView(ObjectActionView):
+    """Write a note. Posted by htmx, the tab comes back: refreshed, or with the form kept and
+    its error shown (422) — an @mention of a colleague who cannot see the customer, a mention
+    in a private note (SVC-12). A plain post redirects with a message."""
+
     model = Customer
     permission = "customers.note:add"
 
@@ -461,6 +476,69 @@ class NoteAddView(ObjectActionView):
             raise DomainError(_("Write something in the note."))
         services.add_note(request.user, obj, form.cleaned_data["body"], private=form.cleaned_data["private"])
         return _("The note was saved.")
+
+    def post(self, request, *args, **kwargs):
+        if not request.headers.get("HX-Request") or not has_permission(request.user, TAB_PERMISSIONS["notes"]):
+            return super().post(request, *args, **kwargs)
+        obj = self.get_object()
+        form = NoteForm(data=request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                services.add_note(request.user, obj, form.cleaned_data["body"], private=form.cleaned_data["private"])
+            except DomainError as error:
+                form.add_error("body", error.message)
+            else:
+                context = notes_tab_context(request, obj)
+                context["saved"] = True
+                return TemplateResponse(request, "customers/tabs/notes.html", context)
+        return TemplateResponse(request, "customers/tabs/notes.html", notes_tab_context(request, obj, form), status=422)
+
+
+class MentionCandidatesView(ObjectDetailView):
+    """The colleagues who may be @mentioned in a note on the customer (those who can see it),
+    filtered by ?q= (employee number or name); an htmx fragment under the note form (SVC-12)."""
+
+    model = Customer
+    permission = "customers.note:add"
+    template_name = "customers/_mention_candidates.html"
+
+    def get_queryset(self):
+        return Customer.objects.visible_to(self.request.user, VIEW).select_related("owner", "org")
+
+    def extra_context(self, request, obj):
+        return {"candidates": mention_candidates(request.user, obj, request.GET.get("q", ""))}
+
+
+SHARED_NOTE_FILTERS = {
+    "all": gettext_lazy("On my customers or mentioning me"),
+    "co-managed": gettext_lazy("On customers I co-manage"),
+    "mentions": gettext_lazy("Mentioning me"),
+}
+
+
+class SharedNotesView(PermissionRequiredMixin, View):
+    """Team notes (SVC-12): colleagues' public notes on the customers I own or co-manage, and the
+    notes that mention me — never anyone's private note, only customers in my data scope."""
+
+    permission = "customers.tab:notes"
+    per_page = 25
+
+    def get(self, request):
+        from django.core.paginator import Paginator
+
+        show = request.GET.get("show", "all")
+        if show not in SHARED_NOTE_FILTERS:
+            show = "all"
+        notes = services.shared_notes_for(request.user, show)
+        page = Paginator(notes, self.per_page).get_page(request.GET.get("page"))
+        context = {
+            "title": _("Team notes"),
+            "page": page,
+            "notes": page.object_list,
+            "show": show,
+            "filters": list(SHARED_NOTE_FILTERS.items()),
+        }
+        return TemplateResponse(request, "customers/shared_notes.html", context)
 
 
 class NoteDeleteView(ObjectActionView):

@@ -83,12 +83,34 @@ class CustomerSerializer(PiiMaskingSerializerMixin, serializers.ModelSerializer)
         pass  # the unique CIF check is the service's, with its message
 
 
+class NoteMentionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="user.pk", read_only=True)
+    employee_no = serializers.CharField(source="user.employee_no", read_only=True)
+    name = serializers.CharField(source="user.name", read_only=True)
+
+
 class CustomerNoteSerializer(serializers.ModelSerializer):
     author_name = serializers.CharField(source="author.name", read_only=True)
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    mentions = NoteMentionSerializer(
+        many=True,
+        read_only=True,
+        help_text="Colleagues the note @mentions by employee number (e.g. @A1024 in the body); each was notified (SVC-12).",
+    )
 
     class Meta:
         model = CustomerNote
-        fields = ["id", "customer", "author", "author_name", "body", "is_private", "created_at"]
+        fields = [
+            "id",
+            "customer",
+            "customer_name",
+            "author",
+            "author_name",
+            "body",
+            "is_private",
+            "created_at",
+            "mentions",
+        ]
         read_only_fields = ["customer", "author", "created_at"]
 
 

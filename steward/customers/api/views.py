@@ -1,7 +1,8 @@
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from steward.approvals.services import submit
@@ -69,7 +70,32 @@ class CustomerViewSet(ScopedModelViewSet):
                 private=serializer.validated_data.get("is_private", False),
             )
             return Response(CustomerNoteSerializer(note).data, status=status.HTTP_201_CREATED)
-        return Response(CustomerNoteSerializer(services.notes_for(request.user, customer), many=True).data)
+        notes = services.notes_for(request.user, customer).select_related("customer").prefetch_related("mentions__user")
+        return Response(CustomerNoteSerializer(notes, many=True).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "show",
+                str,
+                enum=["all", "co-managed", "mentions"],
+                description="all: on customers I own or co-manage, or mentioning me (default); co-managed; mentions.",
+            )
+        ],
+        responses=CustomerNoteSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"], url_path="shared-notes", required_permission="customers.customer:view")
+    def shared_notes(self, request):
+        """Colleagues' public notes on the customers I own or co-manage, and notes that mention me
+        (SVC-12), newest first, paginated; never a private note, only customers in my data scope."""
+        show = request.query_params.get("show", "all")
+        if show not in ("all", "co-managed", "mentions"):
+            raise ValidationError({"show": [_("Choose all, co-managed or mentions.")]})
+        notes = services.shared_notes_for(request.user, show)
+        page = self.paginate_queryset(notes)
+        if page is not None:
+            return self.get_paginated_response(CustomerNoteSerializer(page, many=True).data)
+        return Response(CustomerNoteSerializer(notes, many=True).data)
 
     @extend_schema(request=ConfidentialSerializer, responses=CustomerSerializer)
     @action(detail=True, methods=["post"], required_permission="customers.customer:confidential")
