@@ -39,6 +39,8 @@ registry.add_permissions(
     Permission(GUIDE, _("Give guidance on the work of the employees I supervise"), GROUP),
 )
 registry.add_menu(
+    # Work warnings (SVC-06): overdue plans, key customers not contacted, reminders left open …
+    MenuItem("work_warnings", _("Work warnings"), "worklog:warnings", VIEW, _("Work"), "alert-triangle", 332),
     MenuItem("work_items", _("Work items"), "worklog:item_list", ITEM_VIEW, _("Work"), "checklist", 335),
 )
 for role, extra in {

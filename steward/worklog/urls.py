@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.WorkEntryFormView.as_view(), name="entry_edit"),
     path("<int:pk>/delete/", views.WorkEntryDeleteView.as_view(), name="entry_delete"),
     path("<int:pk>/guidance/", views.GuidanceView.as_view(), name="entry_guidance"),
+    path("warnings/", views.WorkWarningsView.as_view(), name="warnings"),
     path("work-items/", views.WorkItemListView.as_view(), name="item_list"),
     path("work-items/add/", views.WorkItemFormView.as_view(), name="item_add"),
     path("work-items/<int:pk>/", views.WorkItemDetailView.as_view(), name="item_detail"),

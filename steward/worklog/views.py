@@ -1,13 +1,16 @@
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.views import View
 
 from steward.access.services import has_permission
 from steward.core.errors import DomainError
-from steward.core.views import ObjectDetailView, ObjectListView, ServiceFormView
+from steward.core.views import ObjectDetailView, ObjectListView, PermissionRequiredMixin, ServiceFormView
 from steward.worklog import services
+from steward.worklog import warnings as work_warnings
 from steward.worklog.filters import (
     WorkEntryFilterSet,
     WorkflowRunFilterSet,
@@ -345,3 +348,48 @@ class WorkflowTemplateFormView(ServiceFormView):
 
     def success_url(self, obj):
         return reverse("worklog:template_list")
+
+
+class WorkWarningsView(PermissionRequiredMixin, View):
+    """Work warnings (SVC-06): my overdue contact plans, key customers not contacted in time,
+    reminders left open, work plans, work items and workflow steps past their dates, counted per
+    kind; a supervisor also sees the employees they supervise counted by RM and opens one RM's
+    warnings read-only (?rm=<id>). A fixed number of queries whatever the books' sizes."""
+
+    permission = VIEW
+    team_limit = 200
+
+    def get(self, request):
+        user = request.user
+        rm_param = request.GET.get("rm", "")
+        team = work_warnings.supervised_rms(user)
+        context = {"title": _("Work warnings"), "kinds": work_warnings.KIND_LABELS}
+        if rm_param:
+            if not (rm_param.isascii() and rm_param.isdigit() and len(rm_param) <= 18):
+                raise Http404
+            employee = team.filter(pk=int(rm_param)).first()
+            if employee is None:
+                raise Http404  # a peer's or a stranger's warnings are not mine to see
+            context.update(
+                employee=employee, read_only=True, title=_("Work warnings of %(name)s") % {"name": employee.name}
+            )
+            context["sections"] = work_warnings.work_warnings(user, employee.pk)
+        else:
+            context["employee"] = user
+            context["sections"] = work_warnings.work_warnings(user, user.pk)
+            people = list(team[: self.team_limit])
+            if people:
+                counts = work_warnings.counts_by_rm(user, [person.pk for person in people])
+                shown = [
+                    kind for kind in work_warnings.KINDS if kind in {section.kind for section in context["sections"]}
+                ]
+                context["team_kinds"] = [(kind, work_warnings.KIND_LABELS[kind]) for kind in shown]
+                context["team"] = [
+                    {
+                        "employee": person,
+                        "counts": [counts[person.pk].get(kind, 0) for kind in shown],
+                        "total": sum(counts[person.pk].values()),
+                    }
+                    for person in people
+                ]
+        return TemplateResponse(request, "worklog/warnings.html", context)
