@@ -86,20 +86,29 @@ def _moment(value) -> str | None:
     return value.isoformat()
 
 
-def entry_api(source, entry, actions) -> dict:
-    """One entry as the API gives it (and the page's JSON is built from)."""
-    entry_type = next((t for t in source.types if t.key == entry.type), None)
+def entry_api(source, entry, actions, memo: dict | None = None) -> dict:
+    """One entry as the API gives it (and the page's JSON is built from). `memo` (a dict kept for
+    one response) holds the labels of types and actions, translated once, not once per entry."""
+    memo = {} if memo is None else memo
+    type_key = ("type", source.key, entry.type)
+    if type_key not in memo:
+        entry_type = next((t for t in source.types if t.key == entry.type), None)
+        memo[type_key] = (str(entry_type.label), entry_type.color) if entry_type else (entry.type, "#667382")
+    type_label, color = memo[type_key]
     offered = []
     for action in actions:
         url = action.url(entry)
         if url:
-            offered.append({"key": action.slot, "label": str(action.label), "url": url})
+            label_key = ("action", action.slot)
+            if label_key not in memo:
+                memo[label_key] = str(action.label)
+            offered.append({"key": action.slot, "label": memo[label_key], "url": url})
     return {
         "id": entry.id,
         "source": source.key,
         "type": entry.type,
-        "type_label": str(entry_type.label) if entry_type else entry.type,
-        "color": entry_type.color if entry_type else "#667382",
+        "type_label": type_label,
+        "color": color,
         "title": entry.title,
         "start": _moment(entry.start),
         "end": _moment(entry.end),
@@ -117,9 +126,9 @@ def entry_api(source, entry, actions) -> dict:
     }
 
 
-def entry_json(source, entry, actions) -> dict:
+def entry_json(source, entry, actions, memo: dict | None = None) -> dict:
     """One entry as FullCalendar's event object (the calendar page's JSON)."""
-    data = entry_api(source, entry, actions)
+    data = entry_api(source, entry, actions, memo)
     extra = data.pop("extra")
     return {
         "id": data["id"],
@@ -135,6 +144,18 @@ def entry_json(source, entry, actions) -> dict:
         }
         | extra,
     }
+
+
+def entries_api(found) -> list[dict]:
+    """`calendar_entries`' answer as the API gives it."""
+    memo: dict = {}
+    return [entry_api(source, entry, actions, memo) for source, entry, actions in found]
+
+
+def entries_json(found) -> list[dict]:
+    """`calendar_entries`' answer as the calendar page's FullCalendar events."""
+    memo: dict = {}
+    return [entry_json(source, entry, actions, memo) for source, entry, actions in found]
 
 
 # ---------------------------------------------------------------- my notes

@@ -89,7 +89,7 @@ class EntriesView(PermissionRequiredMixin, View):
             return JsonResponse({error.field or "detail": [str(error.message)]}, status=400)
         types = services.parse_types(request.GET.getlist("types") if "types" in request.GET else None)
         found = services.calendar_entries(request.user, start, end, types)
-        return JsonResponse([services.entry_json(*item) for item in found], safe=False)
+        return JsonResponse(services.entries_json(found), safe=False)
 
 
 class NoteListView(ObjectListView):

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Sum
 from django.utils import timezone
 
 from steward.customers.models import Customer, CustomerFigures
@@ -134,11 +134,13 @@ def team_rows(user, today: dt.date) -> list[dict]:
     from steward.org.hierarchy import SUPERVISE
     from steward.org.models import Employee
 
+    # EXISTS, not a join on the customers with DISTINCT: the join read every customer of the team
+    # (2,000 per RM) and sorted them away again.
+    owns_customers = Exists(Customer.objects.filter(owner=OuterRef("pk")))
     people = list(
         Employee.objects.visible_to(user, SUPERVISE)
-        .filter(is_active=True, owned_customers__isnull=False)
+        .filter(owns_customers, is_active=True)
         .exclude(pk=user.pk)
-        .distinct()
         .order_by("org__path", "employee_no")[:200]
     )
     ids = [p.pk for p in people]

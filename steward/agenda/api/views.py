@@ -66,4 +66,4 @@ class CalendarEntryViewSet(viewsets.ViewSet):
         start, end = services.calendar_range(request.query_params.get("start", ""), request.query_params.get("end", ""))
         types = services.parse_types(request.query_params.getlist("types") if "types" in request.query_params else None)
         found = services.calendar_entries(request.user, start, end, types)
-        return Response([services.entry_api(*item) for item in found])
+        return Response(services.entries_api(found))
