@@ -11,6 +11,7 @@ class InteractionsConfig(AppConfig):
         from steward.customers.services import register_service_history_source
         from steward.interactions import (  # noqa: F401  (menus, actions, the channels' receiver, the CTI job)
             calendar,
+            calls_merging,
             channel_messages,
             jobs,
             permissions,
