@@ -59,6 +59,14 @@ def service_assistant(request):
     return {"key_due": warnings[:5], "key_due_count": len(warnings)}
 
 
+def work_reminders(request):
+    from steward.worklog.warnings import KIND_LABELS, work_warning_counts
+
+    counts = work_warning_counts(request.user)
+    rows = [{"kind": kind, "label": KIND_LABELS[kind], "count": n} for kind, n in counts.items()]
+    return {"rows": rows, "total": sum(counts.values())}
+
+
 def team_context(request):
     return {"rows": services.team_rows(request.user, timezone.localdate())}
 
@@ -129,6 +137,16 @@ register_widget(
         "workbench/widgets/customer_reminders.html",
         customer_reminders,
         order=7,
+    )
+)
+register_widget(
+    HomeWidget(
+        "work_reminders",
+        _("Work reminders"),
+        "worklog.entry:view",
+        "workbench/widgets/work_reminders.html",
+        work_reminders,
+        order=8,
     )
 )
 register_widget(

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from steward.customers.tests.factories import CustomerFactory
@@ -155,3 +156,23 @@ def test_the_assistants_cost_the_same_queries_for_a_big_book(desk, client):
     with CaptureQueriesContext(connection) as big:
         client.get("/")
     assert len(big) <= len(small), [q["sql"][:120] for q in big.captured_queries]
+
+
+def test_work_reminders_count_the_work_warnings_and_link_to_them(desk, client):
+    """SVC-09 work reminders, SVC-06: the workbench counts my work warnings by kind (an overdue
+    contact plan here) and links to the work-warnings page."""
+    from steward.contactplans.services import plan_contacts
+
+    grant(desk.north_rm, "worklog.entry:view", "contactplans.plan:view", scope="own")
+    plan_contacts(
+        desk.north_rm,
+        [desk.mine.pk],
+        planned_at=timezone.now() - dt.timedelta(days=2),
+        channel="call",
+        purpose="到期续作",
+    )
+    client.force_login(desk.north_rm)
+    work = widget_html(client.get("/").content.decode(), "work_reminders")
+    assert reverse("worklog:warnings") in work
+    assert 'data-testid="work-warning-contact_plans"' in work and "Overdue contact plans" in work
+    assert "1 work warning" in work
