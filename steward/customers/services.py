@@ -60,6 +60,7 @@ EDITABLE_FIELDS = (
     "birth_date",
     "gender",
     "mobile",
+    "email",
     "address",
     "occupation",
     "education",
@@ -71,6 +72,7 @@ EDITABLE_FIELDS = (
     "status",
     "sms_subscribed",
     "phone_notice_subscribed",
+    "email_subscribed",
 )
 
 
@@ -327,11 +329,16 @@ def _update_customer(actor, customer: Customer, **data) -> Customer:
 
 
 @service
-def set_subscriptions(actor, customer: Customer, *, sms: bool, phone: bool) -> Customer:
-    """Service subscriptions (CUS-16): SMS and phone notices."""
+def set_subscriptions(actor, customer: Customer, *, sms: bool, phone: bool, email: bool | None = None) -> Customer:
+    """Service subscriptions (CUS-16): SMS, phone and e-mail notices (None: e-mail left as it is).
+    The channels check them when queueing and again when sending (steward.channels)."""
     require_visible(actor, "customers.customer:change", customer)
     customer.sms_subscribed, customer.phone_notice_subscribed = bool(sms), bool(phone)
-    customer.save(update_fields=["sms_subscribed", "phone_notice_subscribed", "updated_at"])
+    fields = ["sms_subscribed", "phone_notice_subscribed", "updated_at"]
+    if email is not None:
+        customer.email_subscribed = bool(email)
+        fields.append("email_subscribed")
+    customer.save(update_fields=fields)
     return customer
 
 

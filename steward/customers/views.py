@@ -368,7 +368,13 @@ class SubscriptionView(ObjectActionView):
     permission = "customers.customer:change"
 
     def act(self, request, obj):
-        services.set_subscriptions(request.user, obj, sms="sms" in request.POST, phone="phone" in request.POST)
+        services.set_subscriptions(
+            request.user,
+            obj,
+            sms="sms" in request.POST,
+            phone="phone" in request.POST,
+            email="email" in request.POST,
+        )
         return _("The service subscriptions were saved.")
 
 

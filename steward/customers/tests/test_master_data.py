@@ -133,6 +133,27 @@ def test_service_subscriptions_are_editable(book, client):
     assert (book.mine.sms_subscribed, book.mine.phone_notice_subscribed) == (True, False)
 
 
+def test_the_e_mail_and_its_subscription_are_kept_on_the_page_and_the_api(book, client):
+    """CUS-16, INT-05: the e-mail the channels send to, and the customer's e-mail subscription, are
+    edited on the 360° view and through the API; an address that is not one is refused by field."""
+    client.force_login(book.bank.north_rm)
+    client.post(f"/customers/{book.mine.pk}/subscriptions/", {"email": "on"})
+    book.mine.refresh_from_db()
+    assert (book.mine.email_subscribed, book.mine.sms_subscribed) == (True, False)
+    services.update_customer(book.bank.north_rm, book.mine, email="zhang.san@example.cn")
+    page = client.get(f"/customers/{book.mine.pk}/tab/profile/").content.decode()
+    assert 'data-testid="email"' in page and "e-mail notices" in page
+
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(book.bank.north_rm)
+    body = api.get(f"/api/v1/customers/{book.mine.pk}/").json()
+    assert body["email_subscribed"] is True and "email" in body
+    refused = api.patch(f"/api/v1/customers/{book.mine.pk}/", {"email": "not-an-address"}, format="json")
+    assert refused.status_code == 400 and "email" in refused.json()
+
+
 def test_the_create_page_saves_through_the_service_and_shows_field_errors(book, client):
     client.force_login(book.bank.north_rm)
     data = {
