@@ -6,25 +6,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0011_customer_mobile_index'),
+        ("customers", "0011_customer_mobile_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='NoteMention',
+            name="NoteMention",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mentions', to='customers.customernote')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='employee')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "note",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentions",
+                        to="customers.customernote",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="employee",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'note mention',
-                'verbose_name_plural': 'note mentions',
-                'indexes': [models.Index(fields=['user', 'note'], name='note_mention_user')],
-                'constraints': [models.UniqueConstraint(fields=('note', 'user'), name='uniq_note_mention')],
+                "verbose_name": "note mention",
+                "verbose_name_plural": "note mentions",
+                "indexes": [models.Index(fields=["user", "note"], name="note_mention_user")],
+                "constraints": [models.UniqueConstraint(fields=("note", "user"), name="uniq_note_mention")],
             },
         ),
     ]
