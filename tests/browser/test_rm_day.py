@@ -7,7 +7,6 @@ call from the plan, and the workbench then counts the contact — while the remi
 no longer asks to be acted on. Once in English, once in Chinese.
 """
 
-
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
