@@ -18,6 +18,7 @@ from steward.holdings.api.views import (
     ReminderViewSet,
 )
 from steward.imports.api.views import ImportRunViewSet
+from steward.interactions.api.calls import CallRecordViewSet
 from steward.interactions.api.views import InteractionViewSet
 from steward.jobs.api.views import JobRunViewSet, JobViewSet
 from steward.notices.api.views import MyNoticeViewSet, NoticeViewSet
@@ -80,6 +81,7 @@ router.register("calendar-notes", CalendarNoteViewSet)
 router.register("calendar-entries", CalendarEntryViewSet, basename="calendar-entry")
 router.register("outbound-messages", OutboundMessageViewSet)
 router.register("interactions", InteractionViewSet)
+router.register("calls", CallRecordViewSet)
 
 app_name = "api"
 urlpatterns = router.urls

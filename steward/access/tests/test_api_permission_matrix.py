@@ -243,6 +243,8 @@ def test_the_matrix_covers_every_api_route():
         "import-runs": "steward/imports/tests/test_api.py",
         "segments": "steward/segments/tests/test_api_matrix.py",
         "interactions": "steward/interactions/tests/test_api_matrix.py",
+        # The call centre's calls (read through the scope) and the telephone system's feed.
+        "calls": "steward/interactions/tests/test_calls_api.py",
         # Anyone manages their own tokens; administrators those of employees in scope.
         "api-tokens": "steward/access/tests/test_api_tokens.py",
         # Whose entries one sees follows line management, not a data scope.
