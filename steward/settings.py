@@ -291,8 +291,11 @@ SPECTACULAR_SETTINGS = {
         "EmployeeStatusEnum": "steward.org.models.Employee.Status",
         "InteractionChannelEnum": "steward.interactions.models.Interaction.Channel",
         "InteractionOutcomeEnum": "steward.interactions.models.Interaction.Outcome",
+        "CallOutcomeEnum": "steward.interactions.models.CallRecord.Outcome",
+        "CallUnmatchedReasonEnum": "steward.interactions.models.CallRecord.Reason",
         "MessageChannelEnum": "steward.channels.models.Channel",
         "MessageStatusEnum": "steward.channels.models.Status",
+        "MessageReasonEnum": "steward.channels.models.Reason",
     },
 }
 
