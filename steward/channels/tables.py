@@ -1,6 +1,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from steward.channels.models import OutboundMessage
 from steward.core.tables import LocalDateTimeColumn, StewardTable
@@ -79,7 +80,7 @@ class AddressColumn(tables.Column):
 class OutboxTable(StewardTable):
     """The outbox: one row per message, newest first."""
 
-    id = tables.Column(linkify=True, verbose_name=_("message"))
+    id = tables.Column(linkify=True, verbose_name=pgettext_lazy("outbound message", "message"))
     queued_at = LocalDateTimeColumn(verbose_name=_("queued at"))
     channel = tables.Column(verbose_name=_("channel"))
     purpose = tables.Column(verbose_name=_("purpose"))

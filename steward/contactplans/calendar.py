@@ -58,7 +58,7 @@ def _plan_add_url(script_prefix: str, urlconf) -> str:
 
 def plan_from_entry(entry: CalendarEntry) -> str | None:
     """The plan form for the entry's customer, on the entry's day at 10:00, about the entry."""
-    if not entry.customer_id:
+    if not entry.customer_id or entry.state in ("done", "dismissed"):
         return None
     day = entry.start.date() if isinstance(entry.start, dt.datetime) else entry.start
     today = timezone.localdate()

@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from steward.contactplans.permissions import ADD
 from steward.core.forms import StewardForm
@@ -26,7 +27,7 @@ class PlanForm(StewardForm):
         label=_("planned for"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
     channel = forms.ChoiceField(label=_("method"), choices=Interaction.Channel.choices)
-    purpose = forms.CharField(label=_("purpose"), max_length=200)
+    purpose = forms.CharField(label=pgettext_lazy("contact plan", "purpose"), max_length=200)
     # The reminder the plan was made from (the calendar's "Plan a contact"): marked done with it.
     reminder = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
 
@@ -94,3 +95,22 @@ class CompleteForm(StewardForm):
         label=_("summary"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
     next_step = forms.CharField(label=_("next step"), required=False, max_length=500)
+
+    def __init__(self, *args, channel: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The outcomes that fit the plan's method: a call is reached or not answered, a message
+        # sent or failed (the interaction record's own rule, MANUAL_OUTCOMES).
+        if channel:
+            from steward.interactions.services import MANUAL_OUTCOMES
+
+            allowed = MANUAL_OUTCOMES.get(channel)
+            if allowed:
+                labels = dict(Interaction.Outcome.choices)
+                self.fields["outcome"].choices = [(value, labels[value]) for value in allowed]
+
+    @staticmethod
+    def default_outcome(channel: str) -> str:
+        from steward.interactions.services import MANUAL_OUTCOMES
+
+        allowed = MANUAL_OUTCOMES.get(channel) or (Interaction.Outcome.REACHED,)
+        return Interaction.Outcome.REACHED if Interaction.Outcome.REACHED in allowed else allowed[0]

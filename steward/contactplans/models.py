@@ -11,6 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from steward.holdings.models import CustomerDataQuerySet
 from steward.interactions.models import Interaction
@@ -44,7 +45,7 @@ class ContactPlan(models.Model):
     )
     planned_at = models.DateTimeField(_("planned for"))
     channel = models.CharField(_("method"), max_length=20, choices=Interaction.Channel.choices)
-    purpose = models.CharField(_("purpose"), max_length=200)
+    purpose = models.CharField(pgettext_lazy("contact plan", "purpose"), max_length=200)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
     interaction = models.ForeignKey(

@@ -120,6 +120,7 @@ def complete_plan(
 
     now = now or timezone.now()
     require_visible(actor, ADD, plan.customer)
+    _require_own_plan(actor, plan)
     if plan.status != ContactPlan.Status.PLANNED:
         raise DomainError(_("This contact plan is not open any more."), field="status")
     interaction = record_interaction(
@@ -141,9 +142,21 @@ def complete_plan(
     return plan
 
 
+def _require_own_plan(actor, plan: ContactPlan) -> None:
+    """A plan is its RM's to complete or cancel: a supervisor reads it (and may guide), a colleague
+    records their own contact instead (SVC-01, SVC-13)."""
+    if plan.owner_id != actor.pk:
+        raise DomainError(
+            _("This contact plan is %(name)s's; only they complete or cancel it.")
+            % {"name": plan.owner.name if plan.owner_id else "—"},
+            field="owner",
+        )
+
+
 @service
 def cancel_plan(actor, plan: ContactPlan) -> ContactPlan:
     require_visible(actor, ADD, plan.customer)
+    _require_own_plan(actor, plan)
     if plan.status != ContactPlan.Status.PLANNED:
         raise DomainError(_("This contact plan is not open any more."), field="status")
     plan.status = ContactPlan.Status.CANCELLED

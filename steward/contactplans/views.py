@@ -108,6 +108,7 @@ class ContactPlanDetailView(ObjectDetailView):
     def can_act(self, request, plan) -> bool:
         return (
             plan.status == ContactPlan.Status.PLANNED
+            and plan.owner_id == request.user.pk
             and has_permission(request.user, ADD)
             and Customer.objects.visible_to(request.user, ADD).filter(pk=plan.customer_id).exists()
         )
@@ -115,7 +116,11 @@ class ContactPlanDetailView(ObjectDetailView):
     def extra_context(self, request, obj, form=None):
         can_act = self.can_act(request, obj)
         if form is None and can_act:
-            form = CompleteForm(user=request.user, initial={"occurred_at": timezone.localtime(), "outcome": "reached"})
+            form = CompleteForm(
+                user=request.user,
+                channel=obj.channel,
+                initial={"occurred_at": timezone.localtime(), "outcome": CompleteForm.default_outcome(obj.channel)},
+            )
         return {"can_act": can_act, "complete_form": form}
 
     def post(self, request, *args, **kwargs):
@@ -126,7 +131,7 @@ class ContactPlanDetailView(ObjectDetailView):
             services.cancel_plan(request.user, plan)
             messages.success(request, _("The contact plan was cancelled."))
             return HttpResponseRedirect(plan.get_absolute_url())
-        form = CompleteForm(data=request.POST, user=request.user)
+        form = CompleteForm(data=request.POST, user=request.user, channel=plan.channel)
         if form.is_valid():
             data = form.cleaned_data
             minutes = data.get("duration_minutes")

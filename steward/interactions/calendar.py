@@ -14,7 +14,7 @@ from steward.interactions.permissions import ADD
 
 
 def record_from_entry(entry: CalendarEntry) -> str | None:
-    if not entry.customer_id or not entry.extra.get("reminder_id"):
+    if not entry.customer_id or not entry.extra.get("reminder_id") or entry.state in ("done", "dismissed"):
         return None
     query = {"customer": entry.customer_id, "reminder": entry.extra["reminder_id"]}
     return reverse("interactions:add") + "?" + urlencode(query)

@@ -111,4 +111,5 @@ def customer_reminders(user, today: dt.date) -> dict:
         "reminders": list(due.select_related("customer").order_by("due_on", "pk")[:ROWS]),
         "by_kind": by_kind,
         "total": sum(row["count"] for row in by_kind),
+        "today": today,
     }

@@ -141,6 +141,7 @@ def team_rows(user, today: dt.date) -> list[dict]:
         Employee.objects.visible_to(user, SUPERVISE)
         .filter(owns_customers, is_active=True)
         .exclude(pk=user.pk)
+        .select_related("org")
         .order_by("org__path", "employee_no")[:200]
     )
     ids = [p.pk for p in people]

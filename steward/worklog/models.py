@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from steward.access.scope import ScopedManager
 from steward.core.models import TimeStampedModel
@@ -44,7 +45,9 @@ class WorkEntry(TimeStampedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="work_entries"
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    period = models.CharField(_("period"), max_length=10, choices=Period.choices, default=Period.DAY)
+    period = models.CharField(
+        pgettext_lazy("work plan", "period"), max_length=10, choices=Period.choices, default=Period.DAY
+    )
     # The day, or the Monday of the week.
     on = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=200)

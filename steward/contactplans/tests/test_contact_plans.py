@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from steward.contactplans.models import ContactPlan
 from steward.contactplans.permissions import ADD, KEY_FLAG, KEY_VIEW, VIEW
 from steward.contactplans.services import (
+    complete_plan,
     flag_key_customer,
     key_customer_warnings,
     plan_contacts,
@@ -261,3 +262,26 @@ def test_a_reminder_on_the_calendar_becomes_a_contact_plan_in_one_click(book, cl
     entries = json.loads(client.get("/agenda/entries/", {"start": start.isoformat(), "end": end.isoformat()}).content)
     listed = entries if isinstance(entries, list) else entries["entries"]
     assert any(e["id"] == f"plan-{plan.pk}" for e in listed)
+
+
+def test_a_plan_is_its_rms_to_complete_and_a_supervisor_only_reads_it(book, client):
+    """SVC-01, SVC-13: the supervisor (who may plan contacts in their subtree) opens an RM's plan
+    read-only — no cancel button, no contact form — and the service refuses them too; a call plan
+    offers a call's outcomes, not a message's."""
+    grant(book.north_manager, ADD, *INTERACTIONS, scope="subtree")
+    plan_contacts(book.north_rm, [book.customers[0].pk], planned_at=tomorrow_at_ten(), channel="call", purpose="回访")
+    plan = ContactPlan.objects.get()
+
+    client.force_login(book.north_manager)
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert 'data-testid="plan-owner"' in page and book.north_rm.name in page
+    assert 'data-testid="complete-plan-form"' not in page and 'data-testid="cancel-plan"' not in page
+    assert client.post(plan.get_absolute_url(), {"cancel": "1"}).status_code == 403
+    with pytest.raises(DomainError):
+        complete_plan(book.north_manager, plan, outcome="reached")
+    plan.refresh_from_db()
+    assert plan.status == "planned"
+
+    client.force_login(book.north_rm)
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert 'value="no_answer"' in page and 'value="delivered"' not in page

@@ -76,7 +76,7 @@ def test_customer_reminders_offer_a_contact_plan_and_stay_in_my_book(desk, clien
     client.force_login(desk.north_rm)
     reminders = widget_html(client.get("/").content.decode(), "customer_reminders")
     # Today's birthday; the maturity in ten days is the product assistant's, not yet this week's.
-    assert "1 reminder to act on this week" in reminders
+    assert "1 reminder to act on, up to a week ahead" in reminders
     assert "Birthday 1" in reminders and "Product maturity" not in reminders
     assert f"customer={desk.mine.pk}&amp;reminder=" in reminders
     Reminder.objects.create(
@@ -96,7 +96,7 @@ def test_a_handled_reminder_leaves_the_workbench(desk, client):
     Reminder.objects.filter(customer=desk.mine).update(state=Reminder.State.DONE, is_done=True)
     client.force_login(desk.north_rm)
     page = client.get("/").content.decode()
-    assert "0 reminders to act on this week" in widget_html(page, "customer_reminders")
+    assert "0 reminders to act on, up to a week ahead" in widget_html(page, "customer_reminders")
     assert "0 maturities in the next 30 days" in widget_html(page, "product_assistant")
 
 
