@@ -30,16 +30,37 @@ def refresh_statistics(*tables, using=None) -> None:
         return
     conn = connections[using or "default"]
     quote = conn.ops.quote_name
-    with conn.cursor() as cursor:
-        for name in names:
-            cursor.execute(f"ANALYZE {quote(name)}")
-        if conn.vendor == "sqlite":
-            # Lets SQLite's query planner use the new sqlite_stat1 rows at once.
-            cursor.execute("PRAGMA optimize")
+    if conn.vendor == "sqlite":
+        _analyze_sqlite(conn, [f"ANALYZE {quote(name)}" for name in names] + ["PRAGMA optimize"], using)
+    else:
+        with conn.cursor() as cursor:
+            for name in names:
+                cursor.execute(f"ANALYZE {quote(name)}")
     # The lists' cached row counts (steward.core.counting) describe the tables before the write.
     from steward.core.counting import bump_data_generation
 
     bump_data_generation()
+
+
+def _analyze_sqlite(conn, statements, using) -> None:
+    """On SQLite each ANALYZE reads a table and then writes sqlite_stat1. Run in autocommit, it
+    read under a snapshot that a web request's write (a session, an audit entry) could overtake,
+    and the upgrade to a write then failed at once with "database is locked" — failing the demo's
+    background load of a day already committed. In one IMMEDIATE transaction (the settings'
+    transaction mode) the write lock is taken first, waiting its turn like any writer. Statistics
+    only speed queries up: if the lock still cannot be had, the write stands and this is logged."""
+    import logging
+
+    from django.db import OperationalError, transaction
+
+    try:
+        with transaction.atomic(using=using or "default"), conn.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+    except OperationalError:
+        if conn.in_atomic_block:
+            raise  # inside the caller's transaction: theirs to handle
+        logging.getLogger(__name__).warning("Planner statistics not refreshed: the database was busy.", exc_info=True)
 
 
 def refresh_all_statistics(using=None) -> None:
