@@ -60,11 +60,15 @@ def service_assistant(request):
 
 
 def work_reminders(request):
-    from steward.worklog.warnings import KIND_LABELS, work_warning_counts
+    from steward.worklog.warnings import KIND_LABELS, counts_by_rm, supervised_rms, work_warning_counts
 
     counts = work_warning_counts(request.user)
     rows = [{"kind": kind, "label": KIND_LABELS[kind], "count": n} for kind, n in counts.items()]
-    return {"rows": rows, "total": sum(counts.values())}
+    # A supervisor also sees their team's total (the page lists it by RM): a fixed number of
+    # queries, one per kind, whatever the team.
+    team = list(supervised_rms(request.user).values_list("pk", flat=True)[:200])
+    team_total = sum(sum(kinds.values()) for kinds in counts_by_rm(request.user, team).values()) if team else None
+    return {"rows": rows, "total": sum(counts.values()), "team_total": team_total}
 
 
 def team_context(request):

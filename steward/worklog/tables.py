@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from steward.core.tables import StewardTable
+from steward.core.tables import LocalDateTimeColumn, StewardTable
 from steward.worklog.models import WorkEntry, WorkflowRun, WorkflowTemplate, WorkItem
 
 
@@ -9,6 +9,7 @@ class WorkEntryTable(StewardTable):
     on = tables.DateColumn(verbose_name=_("date"), format="Y-m-d")
     owner = tables.Column(verbose_name=_("employee"), accessor="owner__name", order_by=("owner__employee_no",))
     title = tables.Column(verbose_name=_("title"), linkify=True)
+    updated_at = LocalDateTimeColumn(verbose_name=_("updated at"))
     required_columns = ("on", "title")
 
     class Meta(StewardTable.Meta):
@@ -22,6 +23,7 @@ class WorkItemTable(StewardTable):
         verbose_name=_("assigned by"), accessor="created_by__name", order_by=("created_by__employee_no",)
     )
     due_on = tables.DateColumn(verbose_name=_("due on"), format="Y-m-d")
+    created_at = LocalDateTimeColumn(verbose_name=_("created at"))
     required_columns = ("title",)
 
     class Meta(StewardTable.Meta):
@@ -57,6 +59,7 @@ class WorkflowRunTable(StewardTable):
 class WorkflowTemplateTable(StewardTable):
     display_name = tables.Column(verbose_name=_("name"), linkify=True, order_by=("name",))
     step_count = tables.Column(verbose_name=_("steps"), orderable=False)
+    updated_at = LocalDateTimeColumn(verbose_name=_("updated at"))
     required_columns = ("display_name",)
 
     class Meta(StewardTable.Meta):

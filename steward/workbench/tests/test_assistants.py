@@ -176,3 +176,20 @@ def test_work_reminders_count_the_work_warnings_and_link_to_them(desk, client):
     assert reverse("worklog:warnings") in work
     assert 'data-testid="work-warning-contact_plans"' in work and "Overdue contact plans" in work
     assert "1 work warning" in work
+
+
+def test_a_supervisor_sees_the_teams_work_warnings_total(desk, client):
+    """SVC-09 work reminders for a supervisor (SVC-02, SVC-06): the team's total, linking to the
+    warnings by RM."""
+    from steward.contactplans.services import plan_contacts
+    from steward.org.hierarchy import SUPERVISE
+
+    grant(desk.north_rm, "contactplans.plan:view", scope="own")
+    plan_contacts(
+        desk.north_rm, [desk.mine.pk], planned_at=timezone.now() - dt.timedelta(days=2), channel="call", purpose="回访"
+    )
+    lead = desk.north_manager
+    grant(lead, SUPERVISE, "worklog.entry:view", "contactplans.plan:view", scope="subtree")
+    client.force_login(lead)
+    work = widget_html(client.get("/").content.decode(), "work_reminders")
+    assert "My team: 1 work warning" in work
