@@ -81,8 +81,6 @@ AUTOMATIC = [
     (Source.SMS, Channel.SMS, Direction.OUTBOUND, Outcome.FAILED, "活动邀请短信（号码停机）"),
     (Source.EMAIL, Channel.EMAIL, Direction.OUTBOUND, Outcome.SENT, "月度对账单邮件"),
     (Source.PUSH, Channel.APP_PUSH, Direction.OUTBOUND, Outcome.DELIVERED, "手机银行推送：新发理财产品"),
-    (Source.CTI_EVENT, Channel.CALL, Direction.INBOUND, Outcome.REACHED, "客服热线来电：查询转账限额"),
-    (Source.CTI_EVENT, Channel.CALL, Direction.OUTBOUND, Outcome.NO_ANSWER, "外呼中心回访未接通"),
 ]
 
 
@@ -153,4 +151,48 @@ def seed_demo_interactions(now=None, seed: int = SEED) -> int:
     created = len(ids)
     for source, rows in automatic.items():
         created += services.record_automatic(rows, source=source, now=now)
+    created += seed_demo_calls(demo_rm, books[0][1], now=now, rng=rng)
     return created
+
+
+def seed_demo_calls(rm, customers, *, now, rng: random.Random) -> int:
+    """Yesterday's call-centre calls as the telephone system posts them, matched by the end-of-day
+    job (SVC-05, INT-05): most find the demo RM's customers by their number's blind index; a few
+    numbers no customer has and an unknown extension show the unmatched report."""
+    from django.db import transaction
+
+    from steward.interactions.calls import _insert_calls, check_call, match_calls
+
+    yesterday = timezone.localdate(now) - dt.timedelta(days=1)
+    events = []
+    for n, customer in enumerate(c for c in customers if c.mobile):
+        if n >= 24:
+            break
+        answered = rng.random() < 0.75
+        events.append(
+            {
+                "call_id": f"DEMO-CALL-{n + 1:04d}",
+                "direction": "outbound" if n % 3 else "inbound",
+                "started_at": _at(rng, timezone.localdate(now), 1).isoformat(),
+                "duration_seconds": rng.randint(40, 600) if answered else 0,
+                "outcome": "answered" if answered else "no_answer",
+                "number": customer.mobile,
+                "employee_no": rm.employee_no,
+            }
+        )
+    for n, (number, extension) in enumerate((("13900001111", ""), ("02166668888", ""), ("", "8999"))):
+        events.append(
+            {
+                "call_id": f"DEMO-CALL-X{n + 1}",
+                "direction": "inbound",
+                "started_at": _at(rng, timezone.localdate(now), 1).isoformat(),
+                "duration_seconds": 60,
+                "outcome": "answered",
+                "number": number,
+                "extension": extension,
+            }
+        )
+    rows = [check_call(event, source=Source.CTI_EVENT, now=now) for event in events]
+    with transaction.atomic():
+        _insert_calls(rows, now)  # what record_call_events stores, without a feed account
+    return match_calls(now=now, days=[yesterday]).interactions

@@ -25,3 +25,17 @@ def test_the_demo_gives_the_rm_a_month_of_varied_contacts(db):
     contacted = Customer.objects.filter(owner=rm, last_contact_at__isnull=False).count()
     assert contacted > 30
     assert seed_demo_interactions() == 0
+
+
+def test_the_demo_has_yesterdays_calls_matched_and_a_few_not(db):
+    """SVC-05, INT-05 demo: the call-centre page shows calls matched to the RM's customers by their
+    number's blind index and an unmatched report (unknown numbers, an unknown extension)."""
+    from steward.interactions.models import CallRecord
+
+    build_bank(BankSize(1, 1, 2, 2), seed=1)
+    seed_demo_customers(count=80)
+    seed_demo_interactions()
+    calls = CallRecord.objects.all()
+    assert calls.filter(status="matched", customer__owner__employee_no="rm").count() > 10
+    assert set(calls.filter(status="unmatched").values_list("reason", flat=True)) >= {"no_customer"}
+    assert Interaction.objects.filter(source="cti_event").count() == calls.filter(status="matched").count()
