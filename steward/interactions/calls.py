@@ -491,15 +491,18 @@ def _q(name: str) -> str:
 
 def match_calls(*, now: dt.datetime | None = None, days: Iterable[dt.date] | None = None, progress=None) -> MatchResult:
     """Match the calls still waiting — of `days`, or of the last RETRY_DAYS days up to now's — and
-    the ones not matched before (a customer's mobile may have been recorded since). Set-based:
+    the ones not matched before (a customer's mobile may have been recorded since). Set-based, one
+    read of the calls: everything later steps need is carried in temporary tables.
 
-    1. the numbers' customers: one GROUP BY over the customers whose mobile_index is a number of
+    1. the calls to match, with the columns their interactions need (call_batch);
+    2. the numbers' customers: one GROUP BY over the customers whose mobile_index is a number of
        these calls (active or dormant; a merged one counts as its survivor);
-    2. the employees: by employee number, else by an extension only one current employee has;
-    3. one UPDATE of the calls (customer, employee, status, reason);
-    4. one INSERT … SELECT of the interactions of the calls matched to a customer (their reference
-       is the call id, unique per source, so a re-run adds nothing), and one UPDATE of the
-       customers' last contact from the answered calls.
+    3. the employees: by employee number, else by an extension only one current employee has —
+       the outcome of every call in call_result;
+    4. one UPDATE of the calls (customer, employee, status, reason);
+    5. one INSERT … SELECT of the interactions from call_result (their reference is the call id,
+       unique per source, so a re-run adds nothing) with one summary audit entry per 1,000, and
+       one UPDATE of the customers whose last contact moves forward (one row per customer).
     """
     from steward.org.models import Employee
 
@@ -519,11 +522,18 @@ def match_calls(*, now: dt.datetime | None = None, days: Iterable[dt.date] | Non
     day_params = [connection.ops.adapt_datefield_value(d) for d in day_list] if sqlite else day_list
     in_days = ", ".join(["%s"] * len(day_list))
     waiting = [CallRecord.Status.PENDING, CallRecord.Status.UNMATCHED]
+    temps = ("call_batch", "call_phone", "call_ext", "call_result", "call_latest")
     with transaction.atomic(), connection.cursor() as cursor:
-        for name in ("call_batch", "call_phone", "call_ext", "call_result"):
+        for name in temps:
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        if not sqlite:
+            # The joins and GROUP BYs over a day's calls hash in memory instead of spilling to disk
+            # (for this transaction only).
+            cursor.execute("SET LOCAL work_mem = '128MB'")
+        # 1. The calls, read once.
         cursor.execute(
-            f"CREATE TEMP TABLE call_batch AS SELECT id, number_index, extension, employee_no FROM {calls_t} "
+            f"CREATE TEMP TABLE call_batch AS SELECT id, call_id, source, direction, started_at, duration_seconds, "
+            f"outcome, number_index, extension, employee_no FROM {calls_t} "
             f"WHERE data_date IN ({in_days}) AND status IN (%s, %s)",
             [*day_params, *waiting],
         )
@@ -534,7 +544,7 @@ def match_calls(*, now: dt.datetime | None = None, days: Iterable[dt.date] | Non
             return result
         if progress:
             progress(0, result.processed)
-        # 1. The customers of the numbers (a number of several customers is ambiguous).
+        # 2. The customers of the numbers (a number of several customers is ambiguous).
         survivor = "COALESCE(c.merged_into_id, c.id)"
         cursor.execute(
             f"CREATE TEMP TABLE call_phone AS SELECT c.mobile_index AS number_index, MIN({survivor}) AS customer_id, "
@@ -544,17 +554,20 @@ def match_calls(*, now: dt.datetime | None = None, days: Iterable[dt.date] | Non
             f"GROUP BY c.mobile_index",
             [Customer.Status.ACTIVE, Customer.Status.DORMANT, Customer.Status.MERGED],
         )
-        cursor.execute("CREATE INDEX call_phone_number ON call_phone (number_index)")
-        # 2. Extensions one current employee has.
+        # 3. Extensions one current employee has; then every call's outcome.
         cursor.execute(
             f"CREATE TEMP TABLE call_ext AS SELECT extension, MIN(id) AS employee_id, COUNT(*) AS n "
             f"FROM {employee_t} WHERE extension <> '' AND status <> %s GROUP BY extension",
             [Employee.Status.LEFT],
         )
-        cursor.execute("CREATE INDEX call_ext_extension ON call_ext (extension)")
+        if sqlite:  # (PostgreSQL hashes these small tables)
+            cursor.execute("CREATE INDEX call_phone_number ON call_phone (number_index)")
+            cursor.execute("CREATE INDEX call_ext_extension ON call_ext (extension)")
         employee = "COALESCE(en.id, CASE WHEN x.n = 1 THEN x.employee_id END)"
         cursor.execute(
-            f"CREATE TEMP TABLE call_result AS SELECT b.id AS id, "
+            f"CREATE TEMP TABLE call_result AS SELECT b.id AS id, b.call_id AS call_id, b.source AS source, "
+            f"b.direction AS direction, b.started_at AS started_at, b.duration_seconds AS duration_seconds, "
+            f"b.outcome AS outcome, "
             f"CASE WHEN p.n = 1 THEN p.customer_id END AS customer_id, {employee} AS employee_id, "
             f"CASE WHEN p.n = 1 THEN %s ELSE %s END AS status, "
             f"CASE WHEN b.number_index = '' THEN %s WHEN p.n IS NULL THEN %s WHEN p.n > 1 THEN %s "
@@ -571,9 +584,10 @@ def match_calls(*, now: dt.datetime | None = None, days: Iterable[dt.date] | Non
                 CallRecord.Reason.UNKNOWN_EMPLOYEE,
             ],
         )
+        cursor.execute("DROP TABLE call_batch")
         if not sqlite:
             cursor.execute("ANALYZE call_result")
-        # 3. The calls.
+        # 4. The calls.
         cursor.execute(
             f"UPDATE {calls_t} SET customer_id = r.customer_id, employee_id = r.employee_id, status = r.status, "
             f"reason = r.reason, matched_at = %s FROM call_result r WHERE {calls_t}.id = r.id",
@@ -585,19 +599,17 @@ def match_calls(*, now: dt.datetime | None = None, days: Iterable[dt.date] | Non
         )
         matched, unmatched = cursor.fetchone()
         result.matched, result.unmatched = int(matched or 0), int(unmatched or 0)
-        # 4. The interactions (a call already recorded under its source and id is skipped) …
+        # 5. The interactions, straight from call_result (a call already recorded under its source
+        # and id is skipped) …
         from steward.imports.pipeline import insert_from_stage
 
         outcome = "CASE s.outcome " + " ".join(f"WHEN '{c}' THEN '{o}'" for c, o in OUTCOMES.items()) + " END"
-        matched_calls = (
-            f"(SELECT t.* FROM {calls_t} t JOIN call_result r ON r.id = t.id WHERE r.customer_id IS NOT NULL)"
-        )
         ids = [
             pk
             for (pk,) in insert_from_stage(
                 cursor,
                 Interaction,
-                matched_calls,
+                "call_result",
                 {
                     "customer_id": "s.customer_id",
                     "employee_id": "s.employee_id",
@@ -611,24 +623,34 @@ def match_calls(*, now: dt.datetime | None = None, days: Iterable[dt.date] | Non
                     "is_contact": f"s.outcome = '{CallRecord.Outcome.ANSWERED}'",
                 },
                 now,
-                order_by="",
+                where="s.customer_id IS NOT NULL",
+                # In customer order: the customer index and the foreign-key checks at commit walk
+                # the customers in order instead of at random.
+                order_by="s.customer_id, s.started_at",
                 returning="id",
             )
         ]
         result.interactions = len(ids)
-        # … and the customers' last contact, never moved back.
-        latest = (
-            f"SELECT t.customer_id AS customer_id, MAX(t.started_at) AS latest FROM {calls_t} t "
-            f"JOIN call_result r ON r.id = t.id WHERE r.customer_id IS NOT NULL AND t.outcome = %s "
-            f"GROUP BY t.customer_id"
-        )
+        # … and the last contact of the customers whose answered calls move it forward (never
+        # back): one row per customer, only those that change are written.
         cursor.execute(
-            f"UPDATE {customer_t} SET last_contact_at = m.latest FROM ({latest}) m "
-            f"WHERE {customer_t}.id = m.customer_id AND ({customer_t}.last_contact_at IS NULL "
-            f"OR {customer_t}.last_contact_at < m.latest)",
+            f"CREATE TEMP TABLE call_latest AS SELECT m.customer_id AS customer_id, m.latest AS latest FROM "
+            f"(SELECT customer_id, MAX(started_at) AS latest FROM call_result "
+            f"WHERE customer_id IS NOT NULL AND outcome = %s GROUP BY customer_id) m "
+            f"JOIN {customer_t} c ON c.id = m.customer_id "
+            f"WHERE c.last_contact_at IS NULL OR c.last_contact_at < m.latest",
             [CallRecord.Outcome.ANSWERED],
         )
-        for name in ("call_batch", "call_phone", "call_ext", "call_result"):
+        if sqlite:
+            cursor.execute("CREATE INDEX call_latest_customer ON call_latest (customer_id)")
+        else:
+            cursor.execute("ANALYZE call_latest")
+        cursor.execute(
+            f"UPDATE {customer_t} SET last_contact_at = m.latest FROM call_latest m "
+            f"WHERE {customer_t}.id = m.customer_id AND ({customer_t}.last_contact_at IS NULL "
+            f"OR {customer_t}.last_contact_at < m.latest)"
+        )
+        for name in temps:
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
         if ids:
             log_bulk("create", Interaction, ids, message="automatic feed cti (end-of-day call matching)")

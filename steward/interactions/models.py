@@ -84,6 +84,7 @@ class Interaction(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="interactions",
+        db_index=False,  # interaction_customer_time leads with it
     )
     employee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -93,6 +94,7 @@ class Interaction(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text=_("Who made the contact."),
+        db_index=False,  # interaction_employee_time leads with it
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
@@ -116,6 +118,7 @@ class Interaction(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # interaction_created_by: only the rows typed in by hand have one
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
@@ -136,6 +139,9 @@ class Interaction(models.Model):
             models.Index(fields=["employee", "occurred_at"], name="interaction_employee_time"),
             # The contact list, newest first, over a wide scope (a branch): read down the time.
             models.Index(fields=["occurred_at"], name="interaction_time"),
+            # Who recorded a row (a user's deletion): the automatic feeds' rows have nobody, and
+            # stay out of the index, so a feed's bulk insert does not write to it.
+            models.Index(fields=["created_by"], condition=Q(created_by__isnull=False), name="interaction_created_by"),
         ]
         constraints = [
             # Automatic feeds are idempotent: one row per channel reference and source.
@@ -229,7 +235,8 @@ class CallRecord(models.Model):
 
     SOURCES = (("cti_event", _("Call centre (CTI event)")), ("cti_file", _("Call centre (CTI file)")))
 
-    call_id = models.CharField(_("call id"), max_length=CALL_ID_MAX, unique=True)
+    # Unique (call_unique_id below: a constraint, so no LIKE twin index; it is searched exactly).
+    call_id = models.CharField(_("call id"), max_length=CALL_ID_MAX)
     source = models.CharField(_("source"), max_length=20, choices=SOURCES)
     data_date = models.DateField(_("data date"))
     direction = models.CharField(_("direction"), max_length=10, choices=Interaction.Direction.choices)
@@ -248,6 +255,11 @@ class CallRecord(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # call_customer_time leads with it
+        # The match's result, written only by the end-of-day job from the customer row it has just
+        # read; no database-level check (PostgreSQL checks a foreign key row by row at commit:
+        # 1,000,000 look-ups a day). Deleting a customer still clears it (on_delete, in Django).
+        db_constraint=False,
     )
     employee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -256,6 +268,7 @@ class CallRecord(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_constraint=False,  # as customer's
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices, blank=True, default="")
@@ -268,12 +281,16 @@ class CallRecord(models.Model):
         ordering = ["-started_at", "-pk"]
         verbose_name = _("call")
         verbose_name_plural = _("calls")
+        # Every index here is written again for each call the end-of-day job matches (its row is
+        # rewritten): keep only those a read needs (docs/benchmarks.md, calls).
         indexes = [
             # The end-of-day job reads a day's calls still to match; the report lists a day's.
             models.Index(fields=["data_date", "status"], name="call_day_status"),
+            # A customer's calls (the data scope, a merge moving them, the customer's deletion).
             models.Index(fields=["customer", "started_at"], name="call_customer_time"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["call_id"], name="call_unique_id"),
             models.CheckConstraint(
                 condition=Q(duration_seconds__isnull=True) | Q(duration_seconds__lte=MAX_DURATION_SECONDS),
                 name="call_duration_at_most_a_day",
