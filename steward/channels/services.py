@@ -31,7 +31,19 @@ from functools import partial
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import Case, CharField, DateTimeField, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -208,8 +220,11 @@ def queue_messages(
 
     label = "cif" if model is Customer else "employee_no"
     if actor is not None:
-        visible = model.objects.visible_to(actor, SEND).values("pk")
-        outside = base.exclude(pk__in=visible)
+        # NOT EXISTS (an anti-join), not NOT IN (…): PostgreSQL cannot turn NOT IN into an anti-join,
+        # and once the scope's ids outgrow work_mem it re-reads them for every recipient — a mass
+        # SMS to 100,000 of a 1,000,000-customer bank spent minutes here instead of a second.
+        visible = model.objects.visible_to(actor, SEND).filter(pk=OuterRef("pk"))
+        outside = base.exclude(Exists(visible))
         sample = list(outside.order_by(label).values_list(label, flat=True)[:5])
         if sample:
             raise DomainError(
