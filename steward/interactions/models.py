@@ -269,6 +269,7 @@ class CallRecord(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_constraint=False,  # as customer's
+        db_index=False,  # call_unmatched_employee
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices, blank=True, default="")
@@ -286,8 +287,16 @@ class CallRecord(models.Model):
         indexes = [
             # The end-of-day job reads a day's calls still to match; the report lists a day's.
             models.Index(fields=["data_date", "status"], name="call_day_status"),
-            # A customer's calls (the data scope, a merge moving them, the customer's deletion).
-            models.Index(fields=["customer", "started_at"], name="call_customer_time"),
+            # A customer's calls (the data scope, a merge moving them, the customer's deletion); the
+            # calls matched to nobody stay out of it.
+            models.Index(
+                fields=["customer", "started_at"], condition=Q(customer__isnull=False), name="call_customer_time"
+            ),
+            # The calls without a customer, seen through their employee (the data scope): a call
+            # matched to a customer stays out of it.
+            models.Index(
+                fields=["employee", "started_at"], condition=Q(customer__isnull=True), name="call_unmatched_employee"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["call_id"], name="call_unique_id"),
