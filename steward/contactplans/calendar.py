@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from urllib.parse import quote_plus
 
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from steward.agenda.registry import CalendarEntry, CalendarSource, EntryAction, EntryType, UrlFor, calendar_registry
@@ -26,28 +26,27 @@ def plan_entries(user, start, end, filters):
     plans = (
         ContactPlan.objects.filter(owner=user, planned_at__gte=start, planned_at__lt=end)
         .exclude(status=ContactPlan.Status.CANCELLED)
-        .select_related("customer")
-        .only("id", "customer", "planned_at", "channel", "purpose", "status", "customer__id", "customer__name")
         .order_by("planned_at", "pk")
+        .values_list("pk", "customer_id", "customer__name", "planned_at", "channel", "purpose", "status")
     )
     # Labels and URLs once per call: a month of an RM holds hundreds of plans.
     channels = {value: str(label) for value, label in ContactPlan._meta.get_field("channel").flatchoices}
     plan_url, customer_url = UrlFor("contactplans:plan_detail"), UrlFor("customers:customer_detail")
-    for plan in plans:
-        at = timezone.localtime(plan.planned_at)
+    for pk, customer_id, customer_name, planned_at, channel, purpose, status in plans:
+        at = timezone.localtime(planned_at)
         yield CalendarEntry(
-            id=f"plan-{plan.pk}",
-            title=f"{channels.get(plan.channel, plan.channel)} · {plan.customer.name} · {plan.purpose}",
+            id=f"plan-{pk}",
+            title=f"{channels.get(channel, channel)} · {customer_name} · {purpose}",
             start=at,
             end=at + PLAN_LENGTH,
             all_day=False,
             type=PLAN_TYPE,
-            url=plan_url(plan.pk),
-            customer_id=plan.customer_id,
-            customer_name=plan.customer.name,
-            customer_url=customer_url(plan.customer_id),
-            text=plan.purpose,
-            state="done" if plan.status == ContactPlan.Status.DONE else "",
+            url=plan_url(pk),
+            customer_id=customer_id,
+            customer_name=customer_name,
+            customer_url=customer_url(customer_id),
+            text=purpose,
+            state="done" if status == ContactPlan.Status.DONE else "",
         )
 
 
@@ -63,10 +62,15 @@ def plan_from_entry(entry: CalendarEntry) -> str | None:
     day = entry.start.date() if isinstance(entry.start, dt.datetime) else entry.start
     today = timezone.localdate()
     when = dt.datetime.combine(max(day, today), dt.time(10, 0))
-    query = {"customer": entry.customer_id, "purpose": entry.title[:200], "planned_at": when.strftime("%Y-%m-%dT%H:%M")}
+    # What urlencode({"customer": …, "purpose": …, "planned_at": …, "reminder": …}) gives, without
+    # its per-character work on every field (≈ 800 reminders a month).
+    query = (
+        f"customer={int(entry.customer_id)}&purpose={quote_plus(entry.title[:200])}"
+        f"&planned_at={when:%Y-%m-%dT%H}%3A{when:%M}"
+    )
     if entry.extra.get("reminder_id"):
-        query["reminder"] = entry.extra["reminder_id"]
-    return _plan_add_url(get_script_prefix(), get_urlconf()) + "?" + urlencode(query)
+        query += f"&reminder={int(entry.extra['reminder_id'])}"
+    return _plan_add_url(get_script_prefix(), get_urlconf()) + "?" + query
 
 
 calendar_registry.register(

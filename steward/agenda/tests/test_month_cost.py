@@ -3,6 +3,7 @@ full of reminders, contact plans and notes costs the same number of queries as a
 and the links made without reversing each URL are the ones `reverse()` gives."""
 
 import datetime as dt
+from urllib.parse import parse_qs
 
 import pytest
 from django.db import connection
@@ -97,8 +98,16 @@ def test_a_full_month_costs_the_queries_of_an_empty_one(bank, client):
             if props.get("state") == "done":  # handled: nothing left to plan or record
                 assert props["actions"] == []
             else:
-                urls = [action["url"] for action in props["actions"]]
-                assert urls[0].startswith(reverse("contactplans:plan_add") + "?")
+                plan = next(a["url"] for a in props["actions"] if a["key"] == "plan_contact")
+                path, _sep, query = plan.partition("?")
+                assert path == reverse("contactplans:plan_add")
+                day = max(dt.date.fromisoformat(event["start"]), timezone.localdate())
+                assert parse_qs(query) == {
+                    "customer": [str(props["customer"]["id"])],
+                    "purpose": [event["title"]],
+                    "planned_at": [f"{day.isoformat()}T10:00"],
+                    "reminder": [pk],
+                }
     snoozed = [e for e in many if e["extendedProps"].get("state") == "snoozed"]
     assert snoozed and all(e["extendedProps"]["state_label"].startswith("Snoozed until") for e in snoozed)
 
