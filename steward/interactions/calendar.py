@@ -4,6 +4,7 @@ customer filled in; saving the contact marks the reminder done."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -16,8 +17,13 @@ from steward.interactions.permissions import ADD
 def record_from_entry(entry: CalendarEntry) -> str | None:
     if not entry.customer_id or not entry.extra.get("reminder_id") or entry.state in ("done", "dismissed"):
         return None
-    query = {"customer": entry.customer_id, "reminder": entry.extra["reminder_id"]}
-    return reverse("interactions:add") + "?" + urlencode(query)
+    # Formatted, not reversed and url-encoded, per entry: a month holds ~800 reminders.
+    return f"{_add_path()}?customer={int(entry.customer_id)}&reminder={int(entry.extra['reminder_id'])}"
+
+
+@lru_cache(maxsize=1)
+def _add_path() -> str:
+    return reverse("interactions:add")
 
 
 def record_from_reminder(reminder) -> str:

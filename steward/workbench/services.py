@@ -115,13 +115,16 @@ def customer_changes(user, today: dt.date, days: int = 7) -> dict:
     from steward.holdings.models import Reminder, TierChange
 
     since = today - dt.timedelta(days=days)
+    # From the RM's customers (the owner index) to each one's changes through the (customer,
+    # date) indexes: a join on customer__owner let PostgreSQL walk every tier change of the bank.
+    book = Customer.objects.filter(owner=user).values("pk")
     tier_moves = list(
-        TierChange.objects.filter(customer__owner=user, data_date__gt=since)
+        TierChange.objects.filter(customer_id__in=book, data_date__gt=since)
         .select_related("customer")
         .order_by("-data_date", "-pk")[:6]
     )
     large = list(
-        Reminder.objects.filter(customer__owner=user, kind=Reminder.Kind.LARGE_TRANSACTION, due_on__gt=since)
+        Reminder.objects.filter(customer_id__in=book, kind=Reminder.Kind.LARGE_TRANSACTION, due_on__gt=since)
         .select_related("customer")
         .order_by("-due_on", "-pk")[:6]
     )
