@@ -235,6 +235,9 @@ class TierChange(models.Model):
         verbose_name = _("tier change")
         verbose_name_plural = _("tier changes")
         constraints = [models.UniqueConstraint(fields=["customer", "data_date"], name="uniq_tier_change")]
+        # The workbench's "tier moves of the last 7 days": without it PostgreSQL scanned every
+        # tier change of the bank to find the week's (35 ms at 1,000,000 customers).
+        indexes = [models.Index(fields=["data_date"], name="tier_change_date")]
 
 
 # --- reminders -------------------------------------------------------------------------------
