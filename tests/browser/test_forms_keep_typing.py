@@ -50,14 +50,14 @@ def test_a_form_keeps_every_character_typed_while_the_previous_field_is_validate
     page.click("#id_mobile")
     page.keyboard.type("13812345678", delay=HUMAN_DELAY_MS)
     with page.expect_response(lambda r: r.request.method == "POST" and "/customers/add/" in r.url):
-        page.keyboard.press("Tab")  # leaves the mobile, straight into the address
-        page.keyboard.type("Chaoyang Road 8", delay=HUMAN_DELAY_MS)
+        page.keyboard.press("Tab")  # leaves the mobile, straight into the e-mail
+        page.keyboard.type("wang.kehu@example.cn", delay=HUMAN_DELAY_MS)
     page.wait_for_timeout(300)
     assert page.input_value("#id_cif") == "C-KEEP-01"
     assert page.input_value("#id_name") == "Wang 客户甲"
     assert page.input_value("#id_mobile") == "13812345678"
-    assert page.evaluate("document.activeElement.id") == "id_address"
-    assert page.input_value("#id_address") == "Chaoyang Road 8"
+    assert page.evaluate("document.activeElement.id") == "id_email"
+    assert page.input_value("#id_email") == "wang.kehu@example.cn"
 
 
 def test_the_filter_builder_keeps_values_and_the_segment_name_typed_while_it_counts(demo, page):
