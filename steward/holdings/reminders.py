@@ -420,24 +420,10 @@ def raise_market_event_reminders(cursor, day: dt.date, now) -> int:
 
 
 def pending_market_event_days(folder: Path, source: str = "core") -> list[tuple[dt.date, Path]]:
-    """Days of the drop folder (YYYY-MM-DD sub-folders with a _READY marker) holding a
-    market-events file not loaded yet."""
-    from steward.holdings.services import READY_MARKER
+    """Days of the drop folder holding a market-events file not loaded yet."""
+    from steward.holdings.services import pending_single_files
 
-    loaded = set(
-        IntakeBatch.objects.filter(
-            source=source, entity=MARKET_ENTITY, part="", status=IntakeBatch.Status.LOADED
-        ).values_list("data_date", flat=True)
-    )
-    days = []
-    for child in sorted(folder.iterdir()) if folder.is_dir() else []:
-        try:
-            day = dt.date.fromisoformat(child.name)
-        except ValueError:
-            continue
-        if (child / READY_MARKER).exists() and (child / MARKET_FILE).exists() and day not in loaded:
-            days.append((day, child / MARKET_FILE))
-    return days
+    return pending_single_files(folder, source=source, entity=MARKET_ENTITY, filename=MARKET_FILE)
 
 
 def load_market_events_from_drop_folder(actor=None, *, now) -> list[IntakeBatch]:

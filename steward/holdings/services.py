@@ -31,6 +31,26 @@ def drop_folder() -> Path | None:
     return Path(configured) if configured else None
 
 
+def pending_single_files(folder: Path, *, source: str, entity: str, filename: str) -> list[tuple[dt.date, Path]]:
+    """Days of the drop folder (YYYY-MM-DD sub-folders with the _READY marker) holding `filename`,
+    a feed of one file a day (market events, call details), not loaded yet for (source, entity).
+    A refused file is tried again: it may have been delivered again."""
+    loaded = set(
+        IntakeBatch.objects.filter(source=source, entity=entity, part="", status=IntakeBatch.Status.LOADED).values_list(
+            "data_date", flat=True
+        )
+    )
+    days = []
+    for child in sorted(folder.iterdir()) if folder.is_dir() else []:
+        try:
+            day = dt.date.fromisoformat(child.name)
+        except ValueError:
+            continue
+        if (child / READY_MARKER).exists() and (child / filename).exists() and day not in loaded:
+            days.append((day, child / filename))
+    return days
+
+
 def pending_days(folder: Path, source: str = "core") -> list[tuple[dt.date, Path]]:
     """Complete days in the drop folder (a YYYY-MM-DD sub-folder with a _READY marker) not yet loaded
     in full: a day whose files all loaded is skipped; a refused or interrupted one is tried again."""

@@ -406,24 +406,10 @@ def _file_row(data_date: dt.date, now) -> Callable:
 
 
 def pending_call_files(folder: Path, source: str = CALL_SOURCE) -> list[tuple[dt.date, Path]]:
-    """Days of the drop folder (YYYY-MM-DD sub-folders with the _READY marker) holding a call file
-    not loaded yet (a refused one is tried again: it may have been delivered again)."""
-    from steward.holdings.services import READY_MARKER
+    """Days of the drop folder holding a call file not loaded yet (a refused one is tried again)."""
+    from steward.holdings.services import pending_single_files
 
-    loaded = set(
-        IntakeBatch.objects.filter(
-            source=source, entity=CALL_ENTITY, part="", status=IntakeBatch.Status.LOADED
-        ).values_list("data_date", flat=True)
-    )
-    days = []
-    for child in sorted(folder.iterdir()) if folder.is_dir() else []:
-        try:
-            day = dt.date.fromisoformat(child.name)
-        except ValueError:
-            continue
-        if (child / READY_MARKER).exists() and (child / CALL_FILE).exists() and day not in loaded:
-            days.append((day, child / CALL_FILE))
-    return days
+    return pending_single_files(folder, source=source, entity=CALL_ENTITY, filename=CALL_FILE)
 
 
 def load_call_files_from_drop_folder(actor=None, *, now) -> list[IntakeBatch]:

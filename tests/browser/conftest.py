@@ -56,7 +56,18 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(locale="en-US", viewport={"width": 1366, "height": 900})
+    """A page of an English-speaking browser."""
+    yield from _page_in(browser, live_server, "en-US")
+
+
+@pytest.fixture
+def zh_page(browser, live_server):
+    """A page of a Chinese-speaking browser (the interface answers in zh-Hans)."""
+    yield from _page_in(browser, live_server, "zh-CN")
+
+
+def _page_in(browser, live_server, locale: str):
+    context = browser.new_context(locale=locale, viewport={"width": 1366, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.base_url = live_server.url
