@@ -52,11 +52,17 @@ def customer_reminders(request):
 
 
 def service_assistant(request):
-    from steward.contactplans.services import key_customer_warnings
+    """Key customers due for a contact, never contacted first, then the longest without: the rule
+    of the key-customer page, counted and limited in SQL (loading the whole list of key customers
+    cost 50 ms for a book of 2,000 at 1M)."""
+    from django.db.models import F
 
-    warnings = [w for w in key_customer_warnings(request.user) if w.is_overdue]
-    warnings.sort(key=lambda w: w.due_by)
-    return {"key_due": warnings[:5], "key_due_count": len(warnings)}
+    from steward.worklog.warnings import overdue_key_customers
+
+    due = overdue_key_customers(request.user, [request.user.pk], timezone.localdate()).order_by(
+        F("last_contact_at").asc(nulls_first=True), "pk"
+    )
+    return {"key_due": list(due.only("pk", "name", "cif", "last_contact_at")[:5]), "key_due_count": due.count()}
 
 
 def work_reminders(request):

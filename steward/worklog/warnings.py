@@ -80,7 +80,7 @@ def visible_kinds(user) -> list[str]:
     return [kind for kind in KINDS if has_permission(user, permissions[kind])]
 
 
-def _overdue_key_customers(viewer, owner_ids, today: dt.date):
+def overdue_key_customers(viewer, owner_ids, today: dt.date):
     """Key customers (the top share of each RM's book by AUM, or flagged by hand) whose last
     contact is older than their tier's frequency, or who were never contacted — the rule of
     contactplans.services.key_customer_warnings, for many books in one query."""
@@ -146,7 +146,7 @@ def warning_querysets(viewer, owner_ids, *, today: dt.date | None = None, now=No
         )
     if KEY_CUSTOMERS in kinds:
         result[KEY_CUSTOMERS] = (
-            _overdue_key_customers(viewer, owner_ids, today)
+            overdue_key_customers(viewer, owner_ids, today)
             .select_related("figures")
             .order_by(F("last_contact_at").asc(nulls_first=True), "pk")
         )

@@ -193,3 +193,25 @@ def test_a_supervisor_sees_the_teams_work_warnings_total(desk, client):
     client.force_login(lead)
     work = widget_html(client.get("/").content.decode(), "work_reminders")
     assert "My team: 1 work warning" in work
+
+
+def test_the_service_assistant_lists_key_customers_due_for_a_contact(bank, client):
+    """SVC-09 service assistant, CUS-14: the key customers (top fifth of the book by AUM) not
+    contacted within their tier's frequency — never contacted first — each with Plan a contact;
+    one contacted yesterday is not due, another RM's key customer is not shown."""
+    grant(bank.north_rm, "contactplans.key:view", "contactplans.plan:add", scope="own")
+    grant(bank.south_rm, "contactplans.key:view", scope="own")
+    never = CustomerFactory(org=bank.north_team, owner=bank.north_rm, name="从未联系", aum=Decimal("9000000"))
+    recent = CustomerFactory(org=bank.north_team, owner=bank.north_rm, name="昨天联系", aum=Decimal("8000000"))
+    recent.last_contact_at = timezone.now() - dt.timedelta(days=1)
+    recent.save(update_fields=["last_contact_at"])
+    for _ in range(8):
+        CustomerFactory(org=bank.north_team, owner=bank.north_rm, aum=Decimal("1000"))
+    CustomerFactory(org=bank.south_team, owner=bank.south_rm, name="南方重点", aum=Decimal("9900000"))
+
+    client.force_login(bank.north_rm)
+    assistant = widget_html(client.get("/").content.decode(), "service_assistant")
+    assert "1 key customer due for a contact" in assistant
+    assert "从未联系" in assistant and "never contacted" in assistant
+    assert "昨天联系" not in assistant and "南方重点" not in assistant
+    assert f"/contact-plans/add/?customer={never.pk}" in assistant
