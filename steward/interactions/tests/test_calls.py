@@ -291,27 +291,28 @@ def test_calls_are_seen_through_the_customers_and_employees_scope(book, feed, cl
     grant(book.bank.north_rm, CALL_VIEW, scope="own")
     auditor = book.bank.north_manager
     grant(auditor, CALL_VIEW, scope="all", org=book.bank.head)
+    # Hyphenated call ids: a page's CSRF token (letters and digits) once contained "S1".
     post(
         feed,
         [
-            event("S1", book.mine.mobile),
-            event("S2", STRANGER),  # north RM's extension: theirs
-            event("S3", STRANGER, extension=""),  # nobody's
+            event("CALL-S1", book.mine.mobile),
+            event("CALL-S2", STRANGER),  # north RM's extension: theirs
+            event("CALL-S3", STRANGER, extension=""),  # nobody's
         ],
     )
     calls.match_calls(now=NOW)
     see = lambda user: set(CallRecord.objects.visible_to(user, CALL_VIEW).values_list("call_id", flat=True))  # noqa: E731
-    assert see(book.bank.north_rm) == {"S1", "S2"}
+    assert see(book.bank.north_rm) == {"CALL-S1", "CALL-S2"}
     assert see(book.bank.south_rm) == set()
-    assert see(auditor) == {"S1", "S2", "S3"}
+    assert see(auditor) == {"CALL-S1", "CALL-S2", "CALL-S3"}
 
     client.force_login(book.bank.south_rm)
     page = client.get(reverse("interactions:calls"), {"data_date": "2026-12-03"})
-    assert page.status_code == 200 and b"S1" not in page.content and b"S3" not in page.content
+    assert page.status_code == 200 and b"CALL-S1" not in page.content and b"CALL-S3" not in page.content
     client.force_login(auditor)
     page = client.get(reverse("interactions:calls"), {"data_date": "2026-12-03", "status": "unmatched"})
     html = page.content.decode()
-    assert page.status_code == 200 and "S3" in html and "S1" not in html
+    assert page.status_code == 200 and "CALL-S3" in html and "CALL-S1" not in html
     assert "*******1111" in html and STRANGER not in html
     client.force_login(book.bank.north_rm2)  # no permission
     assert client.get(reverse("interactions:calls")).status_code == 403
