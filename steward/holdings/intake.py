@@ -1575,18 +1575,26 @@ def load_file(
     except Exception as exc:
         # Whatever stopped the load (a database error, a bug), the batch never stays "running".
         logger.exception("intake load of %s failed", batch)
-        batch.status = IntakeBatch.Status.FAILED
-        batch.finished_at = timezone.now()
-        batch.error = stored_reason(
-            gettext_noop("The load failed and nothing of this run was applied: %(error)s"),
-            error=f"{type(exc).__name__}: {_printable(str(exc))}"[:400],
-        )
-        batch.save()
-        log_event("holdings.intake_failed", batch, message=english_reason(batch.error)[:500])
+        fail_batch(batch, exc)
     finally:
         _scope.reset(token)
     if progress:
         progress(entity, total, total)
+    return batch
+
+
+def fail_batch(batch: IntakeBatch, exc: Exception, *, actor=None) -> IntakeBatch:
+    """Mark a load that raised as failed, with the error in the reader's language, and audit it:
+    whatever stopped a load (of any feed: the day's files, market events, calls), nothing of it
+    was applied and the batch never stays "running"."""
+    batch.status = IntakeBatch.Status.FAILED
+    batch.finished_at = timezone.now()
+    batch.error = stored_reason(
+        gettext_noop("The load failed and nothing of this run was applied: %(error)s"),
+        error=f"{type(exc).__name__}: {_printable(str(exc))}"[:400],
+    )
+    batch.save()
+    log_event("holdings.intake_failed", batch, actor=actor, message=english_reason(batch.error)[:500])
     return batch
 
 

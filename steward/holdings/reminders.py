@@ -316,15 +316,9 @@ def load_market_events(actor, path, data_date: dt.date, *, source: str = "core",
     except Exception as exc:
         # Whatever stopped the load, nothing of it was applied and the batch never stays "running".
         logger.exception("market events load of %s failed", batch)
-        batch.status = IntakeBatch.Status.FAILED
-        batch.finished_at = timezone.now()
-        batch.error = stored_reason(
-            gettext_noop("The load failed and nothing of this run was applied: %(error)s"),
-            error=f"{type(exc).__name__}: {_printable(str(exc))}"[:400],
-        )
-        batch.save()
-        log_event("holdings.intake_failed", batch, actor=actor, message=english_reason(batch.error)[:500])
-        return batch
+        from steward.holdings.intake import fail_batch
+
+        return fail_batch(batch, exc, actor=actor)
     batch.reminders_raised = raised
     return batch
 

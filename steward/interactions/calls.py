@@ -377,15 +377,9 @@ def load_call_file(actor, path, data_date: dt.date, *, source: str = CALL_SOURCE
             )
     except Exception as exc:
         logger.exception("call file load of %s failed", batch)
-        batch.status = IntakeBatch.Status.FAILED
-        batch.finished_at = timezone.now()
-        batch.error = stored_reason(
-            gettext_noop("The load failed and nothing of this run was applied: %(error)s"),
-            error=f"{type(exc).__name__}: {_printable(str(exc))}"[:400],
-        )
-        batch.save()
-        log_event("holdings.intake_failed", batch, actor=actor, message=english_reason(batch.error)[:500])
-        return batch
+        from steward.holdings.intake import fail_batch
+
+        return fail_batch(batch, exc, actor=actor)
     batch.calls_added = added
     return batch
 
