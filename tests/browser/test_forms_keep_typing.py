@@ -81,3 +81,62 @@ def test_the_filter_builder_keeps_values_and_the_segment_name_typed_while_it_cou
     assert before != "0 customers match"
     assert page.input_value('[name="value:0"]') == "0, 1"
     assert page.input_value('[data-testid=save-segment] [name="name"]') == "Spring 稳健客户"
+
+
+def test_a_slow_redraw_of_the_rows_keeps_the_value_typed_meanwhile(demo, page):
+    """CUS-05 / issue 13 point 1: choosing an operator re-draws the rows; when that answer arrives while
+    the user is already typing the value (here held back 2 s, as on a loaded server), the value typed
+    is kept, the cursor stays in it, and leaving it still refreshes the count."""
+    log_in(page, "marketing", DEMO_PASSWORD)
+    page.goto(page.base_url + "/segments/filter/")
+    count = page.get_by_test_id("live-count")
+    expect(page.locator('[name="field:0"]')).to_have_value("age")  # (the first rule offered)
+    with page.expect_response(lambda r: r.request.method == "POST" and "/segments/filter/" in r.url):
+        page.select_option('[name="operator:0"]', "gte")
+    page.wait_for_function("!document.querySelector('#builder .htmx-request')")  # (swapped in)
+    held_back = []
+
+    def hold_back_the_redraw(route):
+        held_back.append(route.request.url)
+        response = route.fetch()
+        page.wait_for_timeout(2_000)
+        route.fulfill(response=response)
+
+    page.route("**/segments/filter/", hold_back_the_redraw, times=1)
+    page.select_option('[name="operator:0"]', "between")
+    page.click('[name="value:0"]')
+    page.keyboard.press("Control+A")
+    page.keyboard.type("0, 1", delay=HUMAN_DELAY_MS)
+    page.wait_for_timeout(2_500)  # the re-draw has landed while the value was focused
+    assert held_back, "the operator's re-draw went through the held-back route"
+    assert page.input_value('[name="value:0"]') == "0, 1"
+    assert page.evaluate("document.activeElement.name") == "value:0"
+    page.keyboard.type("0", delay=HUMAN_DELAY_MS)  # the cursor is where it was: at the end
+    assert page.input_value('[name="value:0"]') == "0, 10"
+    page.keyboard.press("Backspace")
+    page.keyboard.press("Tab")
+    expect(count).to_have_text("0 customers match", timeout=20_000)
+    assert page.input_value('[name="value:0"]') == "0, 1"
+
+
+def test_a_second_choice_made_while_the_first_redraw_is_on_its_way_wins(demo, page):
+    """CUS-05 / issue 13 point 1: a choice made while the re-draw for the previous one is still on its
+    way (held back 2 s here) is neither dropped nor undone by that late answer: the last choice wins."""
+    log_in(page, "marketing", DEMO_PASSWORD)
+    page.goto(page.base_url + "/segments/filter/")
+    expect(page.locator('[name="field:0"]')).to_have_value("age")
+    page.wait_for_function("!document.querySelector('#builder .htmx-request')")
+
+    def hold_back(route):
+        response = route.fetch()
+        page.wait_for_timeout(2_000)
+        route.fulfill(response=response)
+
+    page.route("**/segments/filter/", hold_back, times=1)
+    page.select_option('[name="operator:0"]', "gte")
+    page.wait_for_timeout(300)
+    page.select_option('[name="operator:0"]', "lte")
+    page.wait_for_timeout(3_000)
+    page.wait_for_function("!document.querySelector('#builder .htmx-request')")
+    expect(page.locator('[name="operator:0"]')).to_have_value("lte")
+    assert '"operator": "lte"' in page.input_value("#builder-definition")
