@@ -251,11 +251,14 @@ class ReminderQuerySet(CustomerDataQuerySet):
     """Reminders follow the customer (SVC-03): whose they are is the customer's owner *now*, never
     the owner stored when the reminder was raised (steward.holdings.reminders.reminders_of)."""
 
+    @staticmethod
+    def current_q(today) -> models.Q:
+        """The condition of `current`, for a query that needs it as a value (an annotation)."""
+        return models.Q(state=Reminder.State.OPEN) | models.Q(state=Reminder.State.SNOOZED, snoozed_until__lte=today)
+
     def current(self, today):
         """Reminders to act on: open ones, and snoozed ones whose snooze date has come."""
-        return self.filter(
-            models.Q(state=Reminder.State.OPEN) | models.Q(state=Reminder.State.SNOOZED, snoozed_until__lte=today)
-        )
+        return self.filter(self.current_q(today))
 
     def in_state(self, state: str, today):
         """Reminders in `state` as a reader sees it on `today`: a snoozed reminder whose date has

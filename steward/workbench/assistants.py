@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, Window
 
 from steward.basedata.defaults import ParameterSpec
 
@@ -55,31 +55,81 @@ def at_risk_customers(user, limit: int = ROWS) -> dict:
         .filter(aum__lte=F("aum_30_days_ago") * (1 - drop))
         .annotate(loss=F("aum_30_days_ago") - F("aum"))
     )
-    return {
-        "at_risk": list(rows.select_related("customer").order_by("-loss")[:limit]),
-        "at_risk_count": rows.count(),
-        "at_risk_share": drop,
-    }
+    # The first rows and how many there are in one read (a window count): two reads walked the
+    # book's 2,000 customers twice.
+    first = list(rows.annotate(total=Window(Count("pk"))).select_related("customer").order_by("-loss", "pk")[:limit])
+    return {"at_risk": first, "at_risk_count": first[0].total if first else 0, "at_risk_share": drop}
 
 
-def product_assistant(user, today: dt.date) -> dict:
-    """Maturities on my customers in the next 30 days (open reminders: what the RM has not yet
-    handled), the IPO subscriptions opening in the next two weeks, and the products on sale."""
-    from steward.holdings.models import MarketEvent, Product, Reminder
+LARGE_TRANSACTION_DAYS = 7
+
+
+def book_reminders(user, today: dt.date) -> list[tuple]:
+    """One read of the reminders on the customers the user owns that the workbench shows: those to
+    act on now (open, or snoozed until today or earlier) dated up to MATURITY_HORIZON_DAYS ahead
+    (the furthest any widget looks), and the large transactions of the last LARGE_TRANSACTION_DAYS
+    whatever their state (the customer assistant's notable changes). Light rows
+    (pk, kind, due_on, amount, is_current), by date: the product assistant, the customer
+    assistant, the customer reminders and the work reminders share them (each read walked the
+    book's 2,000 customers again, ~12 ms apiece at 1,000,000 customers)."""
+    from django.db.models import BooleanField, Case, Value, When
+
+    from steward.holdings.models import Reminder
     from steward.holdings.reminders import reminders_of
 
-    horizon = today + dt.timedelta(days=MATURITY_HORIZON_DAYS)
-    maturities = (
-        reminders_of(user).current(today).filter(kind=Reminder.Kind.MATURITY, due_on__gte=today, due_on__lte=horizon)
+    current = Reminder.objects.current_q(today)
+    wanted = (current & Q(due_on__lte=today + dt.timedelta(days=MATURITY_HORIZON_DAYS))) | Q(
+        kind=Reminder.Kind.LARGE_TRANSACTION, due_on__gt=today - dt.timedelta(days=LARGE_TRANSACTION_DAYS)
     )
-    totals = maturities.aggregate(n=Count("pk"), amount=Sum("amount"))
+    return list(
+        reminders_of(user)
+        .filter(wanted)
+        .annotate(is_current=Case(When(current, then=Value(True)), default=Value(False), output_field=BooleanField()))
+        .order_by("due_on", "pk")
+        .values_list("pk", "kind", "due_on", "amount", "is_current")
+    )
+
+
+def current_reminders(reminders: list[tuple], today: dt.date) -> list[tuple]:
+    """Of book_reminders' rows, those to act on now."""
+    horizon = today + dt.timedelta(days=MATURITY_HORIZON_DAYS)
+    return [row for row in reminders if row[4] and row[2] <= horizon]
+
+
+def large_transactions(reminders: list[tuple], today: dt.date, limit: int) -> list:
+    """Of book_reminders' rows, the latest large transactions of the last days, newest first."""
+    from steward.holdings.models import Reminder
+
+    since = today - dt.timedelta(days=LARGE_TRANSACTION_DAYS)
+    large = [row for row in reminders if row[1] == Reminder.Kind.LARGE_TRANSACTION and row[2] > since]
+    large.sort(key=lambda row: (row[2], row[0]), reverse=True)
+    return _load_reminders(large[:limit])
+
+
+def _load_reminders(rows: list[tuple]) -> list:
+    """The reminders of `rows` (already in order), with their customers, in one query."""
+    from steward.holdings.models import Reminder
+
+    by_pk = Reminder.objects.select_related("customer").in_bulk([row[0] for row in rows])
+    return [by_pk[row[0]] for row in rows if row[0] in by_pk]
+
+
+def product_assistant(user, today: dt.date, reminders: list[tuple] | None = None) -> dict:
+    """Maturities on my customers in the next 30 days (open reminders: what the RM has not yet
+    handled), the IPO subscriptions opening in the next two weeks, and the products on sale.
+    `reminders`: the book's current reminders (book_reminders) when the caller has read them."""
+    from steward.holdings.models import MarketEvent, Product, Reminder
+
+    reminders = current_reminders(book_reminders(user, today) if reminders is None else reminders, today)
+    horizon = today + dt.timedelta(days=MATURITY_HORIZON_DAYS)
+    maturities = [row for row in reminders if row[1] == Reminder.Kind.MATURITY and today <= row[2] <= horizon]
     on_sale = Product.objects.filter(is_active=True, is_liability=False).filter(
         Q(maturity_date__isnull=True) | Q(maturity_date__gt=today)
     )
     return {
-        "maturities": list(maturities.select_related("customer").order_by("due_on", "pk")[:ROWS]),
-        "maturity_count": totals["n"],
-        "maturity_amount": totals["amount"] or Decimal("0"),
+        "maturities": _load_reminders(maturities[:ROWS]),
+        "maturity_count": len(maturities),
+        "maturity_amount": sum((row[3] or Decimal("0") for row in maturities), Decimal("0")),
         "maturity_days": MATURITY_HORIZON_DAYS,
         "ipos": list(
             MarketEvent.objects.filter(
@@ -95,21 +145,24 @@ def product_assistant(user, today: dt.date) -> dict:
     }
 
 
-def customer_reminders(user, today: dt.date) -> dict:
-    """The customer reminders to act on now (open, or snoozed until today or earlier) with a
-    date up to a week ahead, counted per kind, and the first few."""
-    from steward.holdings.models import Reminder
-    from steward.holdings.reminders import reminders_of
+CUSTOMER_REMINDER_DAYS = 7
 
-    due = reminders_of(user).current(today).filter(due_on__lte=today + dt.timedelta(days=7))
+
+def customer_reminders(user, today: dt.date, reminders: list[tuple] | None = None) -> dict:
+    """The customer reminders to act on now (open, or snoozed until today or earlier) with a
+    date up to a week ahead, counted per kind, and the first few. `reminders`: as for
+    product_assistant."""
+    from steward.holdings.models import Reminder
+
+    reminders = current_reminders(book_reminders(user, today) if reminders is None else reminders, today)
+    last_day = today + dt.timedelta(days=CUSTOMER_REMINDER_DAYS)
+    due = [row for row in reminders if row[2] <= last_day]
     labels = dict(Reminder.Kind.choices)
+    counts: dict[str, int] = {}
+    for row in due:
+        counts[row[1]] = counts.get(row[1], 0) + 1
     by_kind = [
-        {"kind": row["kind"], "label": labels.get(row["kind"], row["kind"]), "count": row["n"]}
-        for row in due.values("kind").annotate(n=Count("pk")).order_by("-n", "kind")
+        {"kind": kind, "label": labels.get(kind, kind), "count": n}
+        for kind, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
-    return {
-        "reminders": list(due.select_related("customer").order_by("due_on", "pk")[:ROWS]),
-        "by_kind": by_kind,
-        "total": sum(row["count"] for row in by_kind),
-        "today": today,
-    }
+    return {"reminders": _load_reminders(due[:ROWS]), "by_kind": by_kind, "total": len(due), "today": today}

@@ -26,9 +26,42 @@ def book_context(request):
     return {"book": services.book_figures([request.user.pk], today)[request.user.pk], "today": today}
 
 
+def _once_per_request(request, key: str, compute):
+    """What several widgets of one home page read alike (the book's current reminders, its key
+    customers due), read once per request."""
+    cache = request.__dict__.setdefault("_workbench_reads", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def _book_reminders(request):
+    return _once_per_request(
+        request, "reminders", lambda: assistants.book_reminders(request.user, timezone.localdate())
+    )
+
+
+def _key_customers_due(request, rows: int = 5):
+    """Key customers due for a contact, never contacted first, then the longest without: the
+    first `rows` and how many there are, in one read (a window count) by the work warnings' one
+    rule (overdue_key_customers)."""
+    from django.db.models import Count, F, Window
+
+    from steward.worklog.warnings import overdue_key_customers
+
+    def read():
+        due = overdue_key_customers(request.user, [request.user.pk], timezone.localdate()).order_by(
+            F("last_contact_at").asc(nulls_first=True), "pk"
+        )
+        first = list(due.only("pk", "name", "cif", "last_contact_at").annotate(total=Window(Count("pk")))[:rows])
+        return first, (first[0].total if first else 0)
+
+    return _once_per_request(request, "key_customers_due", read)
+
+
 def customer_assistant(request):
     return {
-        **services.customer_changes(request.user, timezone.localdate()),
+        **services.customer_changes(request.user, timezone.localdate(), reminders=_book_reminders(request)),
         **assistants.at_risk_customers(request.user),
     }
 
@@ -37,7 +70,7 @@ def product_assistant(request):
     from steward.access.services import has_permission
 
     return {
-        **assistants.product_assistant(request.user, timezone.localdate()),
+        **assistants.product_assistant(request.user, timezone.localdate(), _book_reminders(request)),
         "may_list_products": has_permission(request.user, "holdings.product:view"),
     }
 
@@ -46,29 +79,35 @@ def customer_reminders(request):
     from steward.access.services import has_permission
 
     return {
-        **assistants.customer_reminders(request.user, timezone.localdate()),
+        **assistants.customer_reminders(request.user, timezone.localdate(), _book_reminders(request)),
         "may_plan": has_permission(request.user, "contactplans.plan:add"),
     }
 
 
 def service_assistant(request):
-    """Key customers due for a contact, never contacted first, then the longest without: the rule
-    of the key-customer page, counted and limited in SQL (loading the whole list of key customers
-    cost 50 ms for a book of 2,000 at 1M)."""
-    from django.db.models import F
-
-    from steward.worklog.warnings import overdue_key_customers
-
-    due = overdue_key_customers(request.user, [request.user.pk], timezone.localdate()).order_by(
-        F("last_contact_at").asc(nulls_first=True), "pk"
-    )
-    return {"key_due": list(due.only("pk", "name", "cif", "last_contact_at")[:5]), "key_due_count": due.count()}
+    key_due, key_due_count = _key_customers_due(request)
+    return {"key_due": key_due, "key_due_count": key_due_count}
 
 
 def work_reminders(request):
-    from steward.worklog.warnings import KIND_LABELS, counts_by_rm, supervised_rms, work_warning_counts
+    from steward.worklog.warnings import (
+        KEY_CUSTOMERS,
+        KIND_LABELS,
+        REMINDERS,
+        counts_by_rm,
+        reminders_left_open_before,
+        supervised_rms,
+        work_warning_counts,
+    )
 
-    counts = work_warning_counts(request.user)
+    def reminders_left_open():
+        before = reminders_left_open_before(timezone.localdate())
+        return sum(1 for row in _book_reminders(request) if row[4] and row[2] < before)
+
+    counts = work_warning_counts(
+        request.user,
+        counted={KEY_CUSTOMERS: lambda: _key_customers_due(request)[1], REMINDERS: reminders_left_open},
+    )
     rows = [{"kind": kind, "label": KIND_LABELS[kind], "count": n} for kind, n in counts.items()]
     # A supervisor also sees their team's total (the page lists it by RM): a fixed number of
     # queries, one per kind, whatever the team.

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, OuterRef, Sum
+from django.db.models import Count, Exists, Max, OuterRef
 from django.utils import timezone
 
 from steward.customers.models import Customer, CustomerFigures
@@ -34,38 +34,51 @@ class BookFigures:
 
 def book_figures(owner_ids: list[int], today: dt.date) -> dict[int, BookFigures]:
     """Per RM: customers, AUM now, AUM at the last data date before the month began, contacts
-    made this month and contacts planned for it. Five grouped queries for any number of RMs."""
+    made this month and contacts planned for it. The book's three figures come from one grouped
+    read of the customers (their figures and that day's daily figures joined), for any number of
+    RMs: three separate reads walked the same 2,000 customers three times (37 → 20 ms at 1M)."""
+    from django.db import connection
+
     from steward.contactplans.services import planned_vs_actual
     from steward.holdings.models import DailyFigures
 
     figures = {pk: BookFigures() for pk in owner_ids}
-    active = Customer.objects.filter(owner_id__in=owner_ids).exclude(status=Customer.Status.MERGED)
-    for row in active.values("owner_id").annotate(n=Count("pk")):
-        figures[row["owner_id"]].customers = row["n"]
-    aum_rows = (
-        CustomerFigures.objects.filter(customer__owner_id__in=owner_ids)
-        .exclude(customer__status=Customer.Status.MERGED)
-        .values("customer__owner_id")
-        .annotate(total=Sum("aum"))
-    )
-    for row in aum_rows:
-        figures[row["customer__owner_id"]].aum = row["total"] or Decimal("0")
+    if not owner_ids:
+        return figures
     month_start = today.replace(day=1)
     before = DailyFigures.objects.filter(data_date__lt=month_start).aggregate(day=Max("data_date"))["day"]
-    if before is not None:
-        start_rows = (
-            DailyFigures.objects.filter(data_date=before, customer_id__in=active.values("pk"))
-            .values("customer__owner_id")
-            .annotate(total=Sum("aum"))
+    customer_t, figures_t = Customer._meta.db_table, CustomerFigures._meta.db_table
+    daily_t = DailyFigures._meta.db_table
+    owners = ", ".join(["%s"] * len(owner_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.owner_id, COUNT(*), SUM(f.aum), SUM(d.aum) FROM {customer_t} c "
+            f"LEFT JOIN {figures_t} f ON f.customer_id = c.id "
+            f"LEFT JOIN {daily_t} d ON d.customer_id = c.id AND d.data_date = %s "
+            f"WHERE c.owner_id IN ({owners}) AND c.status <> %s GROUP BY c.owner_id",
+            [before, *owner_ids, Customer.Status.MERGED],
         )
-        for pk in owner_ids:
+        rows = cursor.fetchall()
+    for pk in owner_ids:
+        if before is not None:
             figures[pk].aum_month_start = Decimal("0")
-        for row in start_rows:
-            figures[row["customer__owner_id"]].aum_month_start = row["total"] or Decimal("0")
+    for owner_id, count, aum, aum_start in rows:
+        book = figures[owner_id]
+        book.customers = count
+        book.aum = _money(aum)
+        if before is not None:
+            book.aum_month_start = _money(aum_start)
     for pk, counts in planned_vs_actual(owner_ids, today).items():
         figures[pk].contacts_month = counts.contacts
         figures[pk].planned_month = counts.planned
     return figures
+
+
+def _money(value) -> Decimal:
+    """A SUM as the database returns it (SQLite: a float or an int; None for no rows) as money."""
+    if value is None:
+        return Decimal("0")
+    return value if isinstance(value, Decimal) else Decimal(str(value)).quantize(Decimal("0.01"))
 
 
 @dataclass
@@ -110,11 +123,14 @@ def agenda(user, today: dt.date, now: dt.datetime) -> Agenda:
     return result
 
 
-def customer_changes(user, today: dt.date, days: int = 7) -> dict:
-    """The customer assistant: my customers' tier moves and large transactions of the last days."""
-    from steward.holdings.models import Reminder, TierChange
+def customer_changes(user, today: dt.date, reminders: list[tuple] | None = None) -> dict:
+    """The customer assistant: my customers' tier moves and large transactions of the last days
+    (assistants.LARGE_TRANSACTION_DAYS).
+    `reminders`: the book's reminders as the workbench read them once (assistants.book_reminders)."""
+    from steward.holdings.models import TierChange
+    from steward.workbench import assistants
 
-    since = today - dt.timedelta(days=days)
+    since = today - dt.timedelta(days=assistants.LARGE_TRANSACTION_DAYS)
     # From the RM's customers (the owner index) to each one's changes through the (customer,
     # date) indexes: a join on customer__owner let PostgreSQL walk every tier change of the bank.
     book = Customer.objects.filter(owner=user).values("pk")
@@ -123,12 +139,9 @@ def customer_changes(user, today: dt.date, days: int = 7) -> dict:
         .select_related("customer")
         .order_by("-data_date", "-pk")[:6]
     )
-    large = list(
-        Reminder.objects.filter(customer_id__in=book, kind=Reminder.Kind.LARGE_TRANSACTION, due_on__gt=since)
-        .select_related("customer")
-        .order_by("-due_on", "-pk")[:6]
-    )
-    return {"tier_moves": tier_moves, "large_transactions": large}
+    if reminders is None:
+        reminders = assistants.book_reminders(user, today)
+    return {"tier_moves": tier_moves, "large_transactions": assistants.large_transactions(reminders, today, 6)}
 
 
 def team_rows(user, today: dt.date) -> list[dict]:

@@ -57,6 +57,11 @@ def reminder_open_days() -> int:
         return 3
 
 
+def reminders_left_open_before(today: dt.date) -> dt.date:
+    """A current reminder dated before this day has been left open too long (a work warning)."""
+    return today - dt.timedelta(days=reminder_open_days())
+
+
 def kind_permissions() -> dict[str, str]:
     """The permission each kind of warning is read under (the viewer's data scope for it)."""
     from steward.contactplans.permissions import KEY_VIEW
@@ -155,7 +160,7 @@ def warning_querysets(viewer, owner_ids, *, today: dt.date | None = None, now=No
         result[REMINDERS] = (
             Reminder.objects.filter(customer_id__in=customers.values("pk"))
             .current(today)
-            .filter(due_on__lt=today - dt.timedelta(days=reminder_open_days()))
+            .filter(due_on__lt=reminders_left_open_before(today))
             .annotate(rm_id=F("customer__owner_id"))
             .select_related("customer")
             .order_by("due_on", "pk")
@@ -253,13 +258,17 @@ def counts_by_rm(viewer, owner_ids, *, today=None, now=None) -> dict[int, dict[s
     return counts
 
 
-def work_warning_counts(user, *, today=None, now=None) -> dict[str, int]:
+def work_warning_counts(user, *, today=None, now=None, counted=None) -> dict[str, int]:
     """The signed-in RM's own warnings, counted per kind (only the kinds they may read) — for the
-    workbench. One query per kind, whatever the size of the book."""
+    workbench. One query per kind, whatever the size of the book. `counted`: kind → a function
+    that gives that kind's count from what the caller has already read by the same rule (the
+    workbench's one read of the book's reminders and key customers), instead of a query."""
     if user is None or not getattr(user, "is_authenticated", False):
         return {}
+    counted = counted or {}
     return {
-        kind: queryset.count() for kind, queryset in warning_querysets(user, [user.pk], today=today, now=now).items()
+        kind: counted[kind]() if kind in counted else queryset.count()
+        for kind, queryset in warning_querysets(user, [user.pk], today=today, now=now).items()
     }
 
 

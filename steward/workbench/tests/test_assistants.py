@@ -215,3 +215,46 @@ def test_the_service_assistant_lists_key_customers_due_for_a_contact(bank, clien
     assert "从未联系" in assistant and "never contacted" in assistant
     assert "昨天联系" not in assistant and "南方重点" not in assistant
     assert f"/contact-plans/add/?customer={never.pk}" in assistant
+
+
+def test_the_widgets_sharing_one_read_of_the_book_count_as_the_work_warnings_do(desk, client):
+    """SVC-09, SVC-06, DAT-05: the workbench reads the book's reminders once for its widgets; what it
+    counts from that read is what the work warnings' own queries count — a reminder left open past its
+    date counts, a snoozed one does not, a handled one neither — and a large transaction of the last
+    week shows in the customer assistant even when handled, an older one does not."""
+    from steward.worklog.warnings import KEY_CUSTOMERS, REMINDERS, work_warning_counts
+
+    grant(desk.north_rm, "worklog.entry:view", "contactplans.key:view", scope="own")
+    today = timezone.localdate()
+
+    def reminder(kind, subject, days, **values):
+        return Reminder.objects.create(
+            kind=kind,
+            customer=desk.mine,
+            owner=desk.north_rm,
+            subject=subject,
+            due_on=today + dt.timedelta(days=days),
+            data_date=today,
+            amount=Decimal("600000"),
+            text="C",
+            **values,
+        )
+
+    reminder(Reminder.Kind.BIRTHDAY, "left-open", -10)
+    reminder(
+        Reminder.Kind.BIRTHDAY, "snoozed", -10, state=Reminder.State.SNOOZED, snoozed_until=today + dt.timedelta(days=2)
+    )
+    reminder(Reminder.Kind.BIRTHDAY, "handled", -10, state=Reminder.State.DONE, is_done=True)
+    reminder(Reminder.Kind.LARGE_TRANSACTION, "TXN-RECENT", -5, state=Reminder.State.DONE, is_done=True)
+    reminder(Reminder.Kind.LARGE_TRANSACTION, "TXN-OLD", -9)
+    queried = work_warning_counts(desk.north_rm)
+    assert queried[REMINDERS] == 2  # the birthday left open and the old large transaction
+
+    client.force_login(desk.north_rm)
+    page = client.get("/").content.decode()
+    work = widget_html(page, "work_reminders")
+    for kind in (REMINDERS, KEY_CUSTOMERS):
+        row = work[work.index(f'data-testid="work-warning-{kind}"') :]
+        assert f"<span>{queried[kind]}</span>" in row[: row.index("</div>")], kind
+    changes = widget_html(page, "customer_assistant")
+    assert changes.count("600,000.00") == 1  # the recent large transaction, handled; not the old one
