@@ -301,8 +301,17 @@ class Reminder(models.Model):
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="+", db_index=False
     )
+    # Whom it was raised for (history): nothing looks reminders up by it — they follow the customer's
+    # owner now — so no index (every day's intake writes hundreds of thousands of reminders, and
+    # each index is written per row). Employees are never deleted (they leave), so SET_NULL's
+    # look-up without an index does not arise in practice.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("raised for"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("raised for"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     subject = models.CharField(_("subject"), max_length=60, blank=True)  # a transaction ref / account number
     due_on = models.DateField(_("date"))
@@ -319,6 +328,7 @@ class Reminder(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # (as `owner`: never looked up by it)
     )
     acted_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -331,7 +341,6 @@ class Reminder(models.Model):
         verbose_name_plural = _("reminders")
         constraints = [models.UniqueConstraint(fields=["kind", "customer", "subject", "due_on"], name="uniq_reminder")]
         indexes = [
-            models.Index(fields=["owner", "due_on"]),
             # The reminder centre and the calendar: the customers a user owns now (the customer's
             # owner index), then each one's reminders by date through this index.
             models.Index(fields=["customer", "due_on"], name="reminder_customer_due"),
