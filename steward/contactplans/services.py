@@ -228,7 +228,7 @@ def key_customers(user, owner=None):
     return (
         Customer.objects.visible_to(user, KEY_VIEW)
         .filter(Q(pk__in=top) | Q(pk__in=flagged), owner=owner)
-        .annotate(aum=F("figures__aum"), tier=F("figures__tier"))
+        .annotate(aum=F("figures__aum"), tier=F("figures__tier"), last_contact_at=F("last_contact__at"))
         .select_related("figures")
     )
 

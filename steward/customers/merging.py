@@ -41,6 +41,7 @@ from steward.customers.models import (
     CustomerRelation,
     Household,
     HouseholdMember,
+    LastContact,
     OwnershipChange,
     OwnershipConflict,
 )
@@ -348,17 +349,16 @@ class _Merge:
 
     def interactions(self) -> None:
         """Contacts (SVC-05) follow the survivor; its last contact is the latest of the group's."""
-        from django.db.models import Max
-
         from steward.interactions.models import Interaction
 
         self.move("interactions", gettext_lazy("Contacts"), Interaction)
         if self.execute:
-            latest = Customer.objects.filter(pk__in=self.group).aggregate(at=Max("last_contact_at"))["at"]
-            if latest is not None:
-                Customer.objects.filter(pk=self.s).filter(
-                    Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=latest)
-                ).update(last_contact_at=latest)
+            group = list(self.group)
+            LastContact.objects.move_forward(
+                f"SELECT %s AS customer_id, MAX(at) AS at FROM {LastContact._meta.db_table} "
+                f"WHERE customer_id IN ({', '.join(['%s'] * len(group))})",
+                [self.s, *group],
+            )
 
     def run(self) -> list[MergeLine]:
         from steward.holdings.models import ImportantDate, TierChange
@@ -428,6 +428,7 @@ MERGE_RULES = {
     "holdings.Transaction.customer": "moves with its account",
     "holdings.DailyFigures.customer": "added into the survivor's, day by day",
     "customers.CustomerFigures.customer": "added into the survivor's; the duplicate's emptied",
+    "customers.LastContact.customer": "the survivor's is the latest of the group's",
     "customers.CustomerNote.customer": "moves",
     "customers.OwnershipChange.customer": "moves (ownership history)",
     "customers.CustomerRelation.customer": "moves; dropped if self-relation or repeated",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -128,7 +128,6 @@ class Customer(TimeStampedModel):
     # customers file no longer sets the owner, unless the installation lets it (CUS-09, see
     # steward/customers/mastering.py). Empty: Steward never decided, the file's owner applies.
     owner_decided_at = models.DateTimeField(_("owner decided in Steward at"), null=True, blank=True, editable=False)
-    last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True)
 
     objects = CustomerQuerySet.as_manager()
 
@@ -162,6 +161,21 @@ class Customer(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.cif})"
+
+    @property
+    def last_contact_at(self):
+        """When the customer was last contacted (LastContact), None if never. A query that
+        annotates `last_contact_at=F("last_contact__at")` sets it without a read per customer."""
+        if "_last_contact_at" in self.__dict__:
+            return self.__dict__["_last_contact_at"]
+        try:
+            return self.last_contact.at  # (cached as the relation, cleared by refresh_from_db)
+        except LastContact.DoesNotExist:
+            return None
+
+    @last_contact_at.setter
+    def last_contact_at(self, value) -> None:  # (an annotation of the same name)
+        self.__dict__["_last_contact_at"] = value
 
     def get_absolute_url(self) -> str:
         # A list row links both its customer number and its name here: reversed once per record.
@@ -223,6 +237,48 @@ class CustomerFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id}: {self.aum} ({self.as_of})"
+
+
+class LastContactManager(models.Manager):
+    def move_forward(self, select_sql: str, params=()) -> int:
+        """Set the last contact of the customers `select_sql` names — a SELECT of (customer_id, at),
+        one row per customer — where it is later than the stored one or none is stored; never
+        moves one back. One INSERT … ON CONFLICT DO UPDATE for all of them (an update in place
+        where the row exists). Returns how many customers moved."""
+        table = self.model._meta.db_table
+        with connection.cursor() as cursor:
+            # (The WHERE lets SQLite tell the upsert's ON CONFLICT from a join's ON.)
+            cursor.execute(
+                f"INSERT INTO {table} (customer_id, at) SELECT moved.customer_id, moved.at FROM ({select_sql}) moved "
+                f"WHERE moved.at IS NOT NULL ORDER BY moved.customer_id "
+                f"ON CONFLICT (customer_id) DO UPDATE SET at = excluded.at WHERE {table}.at < excluded.at",
+                list(params),
+            )
+            return max(cursor.rowcount, 0)
+
+
+class LastContact(models.Model):
+    """When the customer was last contacted (SVC-05): the latest interaction that counts as a contact.
+    No row: never contacted. Kept by steward.interactions (`services.touch_last_contact`, the
+    end-of-day call matching), only ever moved forward.
+
+    A narrow table of its own, not a column of the customer: the call matching alone moves the
+    last contact of hundreds of thousands of customers a night, and rewriting the wide, encrypted,
+    heavily indexed customer row for it cost most of the job (docs/benchmarks.md, `calls`). Nothing
+    indexes `at`, and the pages keep room (fill factor, PostgreSQL), so a move is an update in place.
+    Read it as `Customer.last_contact_at`, or filter on `last_contact__at`."""
+
+    customer = models.OneToOneField(Customer, primary_key=True, on_delete=models.CASCADE, related_name="last_contact")
+    at = models.DateTimeField(_("last contact"))
+
+    objects = LastContactManager()
+
+    class Meta:
+        verbose_name = _("last contact")
+        verbose_name_plural = _("last contacts")
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.at:%Y-%m-%d %H:%M}"
 
 
 class _Plain:

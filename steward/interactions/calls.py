@@ -42,7 +42,7 @@ from django.utils.translation import gettext_noop
 from steward.access.services import require_permission
 from steward.audit.services import log_bulk, log_event
 from steward.core.errors import DomainError
-from steward.customers.models import Customer
+from steward.customers.models import Customer, LastContact
 from steward.holdings.models import IntakeBatch, IntakeRejectedRow
 from steward.holdings.reasons import english_reason, stored_reason
 from steward.interactions.models import (
@@ -482,7 +482,7 @@ def match_calls(*, now: dt.datetime | None = None, days: Iterable[dt.date] | Non
     4. one UPDATE of the calls (customer, employee, status, reason);
     5. one INSERT … SELECT of the interactions from call_result (their reference is the call id,
        unique per source, so a re-run adds nothing) with one summary audit entry per 1,000, and
-       one UPDATE of the customers whose last contact moves forward (one row per customer).
+       the last contact moved forward in the narrow last-contact table (one row per customer).
     """
     from steward.org.models import Employee
 
@@ -502,7 +502,7 @@ def match_calls(*, now: dt.datetime | None = None, days: Iterable[dt.date] | Non
     day_params = [connection.ops.adapt_datefield_value(d) for d in day_list] if sqlite else day_list
     in_days = ", ".join(["%s"] * len(day_list))
     waiting = [CallRecord.Status.PENDING, CallRecord.Status.UNMATCHED]
-    temps = ("call_batch", "call_phone", "call_ext", "call_result", "call_latest")
+    temps = ("call_batch", "call_phone", "call_ext", "call_result")
     with transaction.atomic(), connection.cursor() as cursor:
         for name in temps:
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
@@ -612,23 +612,12 @@ def match_calls(*, now: dt.datetime | None = None, days: Iterable[dt.date] | Non
         ]
         result.interactions = len(ids)
         # … and the last contact of the customers whose answered calls move it forward (never
-        # back): one row per customer, only those that change are written.
-        cursor.execute(
-            f"CREATE TEMP TABLE call_latest AS SELECT m.customer_id AS customer_id, m.latest AS latest FROM "
-            f"(SELECT customer_id, MAX(started_at) AS latest FROM call_result "
-            f"WHERE customer_id IS NOT NULL AND outcome = %s GROUP BY customer_id) m "
-            f"JOIN {customer_t} c ON c.id = m.customer_id "
-            f"WHERE c.last_contact_at IS NULL OR c.last_contact_at < m.latest",
+        # back): one row per customer into the narrow last-contact table (an update in place where
+        # the customer has one), not a rewrite of the wide customer row.
+        LastContact.objects.move_forward(
+            "SELECT customer_id, MAX(started_at) AS at FROM call_result "
+            "WHERE customer_id IS NOT NULL AND outcome = %s GROUP BY customer_id",
             [CallRecord.Outcome.ANSWERED],
-        )
-        if sqlite:
-            cursor.execute("CREATE INDEX call_latest_customer ON call_latest (customer_id)")
-        else:
-            cursor.execute("ANALYZE call_latest")
-        cursor.execute(
-            f"UPDATE {customer_t} SET last_contact_at = m.latest FROM call_latest m "
-            f"WHERE {customer_t}.id = m.customer_id AND ({customer_t}.last_contact_at IS NULL "
-            f"OR {customer_t}.last_contact_at < m.latest)"
         )
         for name in temps:
             cursor.execute(f"DROP TABLE IF EXISTS {name}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +20,7 @@ from steward.access.services import require_permission
 from steward.audit.services import log_bulk
 from steward.core.errors import DomainError
 from steward.core.services import service
-from steward.customers.models import Customer, CustomerAlias
+from steward.customers.models import Customer, CustomerAlias, LastContact
 from steward.interactions.models import (
     EXTERNAL_REF_MAX,
     MAX_DURATION_SECONDS,
@@ -132,21 +132,18 @@ def customer_by_number(actor, number: str, permission: str = ADD) -> Customer:
 
 
 def touch_last_contact(customer_ids: Iterable[int]) -> int:
-    """Set `Customer.last_contact_at` of the given customers to the latest time they were contacted
-    (their rows that count as a contact), never moving it backwards. One UPDATE … WHERE for all of
-    them; returns how many customers moved."""
+    """Set the last contact (`LastContact`) of the given customers to the latest time they were
+    contacted (their rows that count as a contact), never moving it backwards. One statement per
+    CHUNK customers; returns how many customers moved."""
     ids = sorted({pk for pk in customer_ids if pk is not None})
-    if not ids:
-        return 0
-    contacts = Interaction.objects.filter(customer_id=OuterRef("pk"), is_contact=True)
-    latest = contacts.order_by("-occurred_at").values("occurred_at")[:1]
     moved = 0
+    table = Interaction._meta.db_table
     for start in range(0, len(ids), CHUNK):
-        moved += (
-            Customer.objects.filter(pk__in=ids[start : start + CHUNK])
-            .filter(Exists(contacts))
-            .filter(Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=Subquery(latest)))
-            .update(last_contact_at=Subquery(latest))
+        chunk = ids[start : start + CHUNK]
+        moved += LastContact.objects.move_forward(
+            f"SELECT customer_id, MAX(occurred_at) AS at FROM {table} "
+            f"WHERE is_contact AND customer_id IN ({', '.join(['%s'] * len(chunk))}) GROUP BY customer_id",
+            chunk,
         )
     return moved
 

@@ -305,13 +305,13 @@ def _org(spec, operator, value, today, index) -> Q:
 
 def _last_contact(spec, operator, value, today, index) -> Q:
     if operator == "never":
-        return Q(last_contact_at__isnull=True)
+        return Q(last_contact__isnull=True)
     day = _date(spec, value, index)
     # Compared with the start of a local day, not through ``__date``: that casts every row's time to
     # a date, by a Python function per row on SQLite, and keeps an index from being used.
     if operator == "before":
-        return Q(last_contact_at__lt=_start_of_local_day(day))
-    return Q(last_contact_at__gte=_start_of_local_day(day + dt.timedelta(days=1)))
+        return Q(last_contact__at__lt=_start_of_local_day(day))
+    return Q(last_contact__at__gte=_start_of_local_day(day + dt.timedelta(days=1)))
 
 
 def _start_of_local_day(day: dt.date) -> dt.datetime:

@@ -53,7 +53,7 @@ def _key_customers_due(request, rows: int = 5):
         due = overdue_key_customers(request.user, [request.user.pk], timezone.localdate()).order_by(
             F("last_contact_at").asc(nulls_first=True), "pk"
         )
-        first = list(due.only("pk", "name", "cif", "last_contact_at").annotate(total=Window(Count("pk")))[:rows])
+        first = list(due.only("pk", "name", "cif").annotate(total=Window(Count("pk")))[:rows])
         return first, (first[0].total if first else 0)
 
     return _once_per_request(request, "key_customers_due", read)

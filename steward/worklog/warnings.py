@@ -110,18 +110,18 @@ def overdue_key_customers(viewer, owner_ids, today: dt.date):
     )
     flagged = KeyCustomerFlag.objects.filter(customer__owner_id__in=owner_ids).values("customer_id")
     tiers = [tier for tier in (parameter(KEY_CONTACT_DAYS) or {}) if tier != "default"]
-    late = Q(last_contact_at__isnull=True)
+    late = Q(last_contact__isnull=True)
     for tier in tiers:
-        late |= Q(figures__tier=tier, last_contact_at__lt=_start_of(today - dt.timedelta(days=contact_days_for(tier))))
+        late |= Q(figures__tier=tier, last_contact__at__lt=_start_of(today - dt.timedelta(days=contact_days_for(tier))))
     late |= ~Q(figures__tier__in=tiers) & Q(
-        last_contact_at__lt=_start_of(today - dt.timedelta(days=contact_days_for("")))
+        last_contact__at__lt=_start_of(today - dt.timedelta(days=contact_days_for("")))
     )
     return (
         Customer.objects.visible_to(viewer, KEY_VIEW)
         .filter(owner_id__in=owner_ids, status=Customer.Status.ACTIVE)
         .filter(Q(pk__in=top) | Q(pk__in=flagged))
         .filter(late)
-        .annotate(rm_id=F("owner_id"))
+        .annotate(rm_id=F("owner_id"), last_contact_at=F("last_contact__at"))
     )
 
 

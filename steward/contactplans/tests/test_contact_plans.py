@@ -20,7 +20,7 @@ from steward.contactplans.services import (
     planned_vs_actual,
 )
 from steward.core.errors import DomainError
-from steward.customers.models import CustomerFigures
+from steward.customers.models import CustomerFigures, LastContact
 from steward.customers.tests.factories import CustomerFactory
 from steward.interactions.models import Interaction
 from steward.testing import grant
@@ -141,13 +141,13 @@ def test_key_customers_are_the_top_fifth_or_flagged_and_warn_when_not_contacted(
     top, second = book.customers[9], book.customers[8]
     flag_key_customer(book.north_rm, book.customers[0], flagged=True, note="家族客户")
     CustomerFigures.objects.filter(customer=top).update(tier="白金")
-    type(top).objects.filter(pk=top.pk).update(last_contact_at=timezone.now() - dt.timedelta(days=5))
+    LastContact.objects.update_or_create(customer=top, defaults={"at": timezone.now() - dt.timedelta(days=5)})
     warnings = {w.customer.pk: w for w in key_customer_warnings(book.north_rm)}
     assert set(warnings) == {top.pk, second.pk, book.customers[0].pk}
     assert not warnings[top.pk].is_overdue and warnings[top.pk].contact_days == 30
     assert warnings[second.pk].is_overdue  # never contacted
     assert warnings[book.customers[0].pk].is_flagged
-    type(top).objects.filter(pk=top.pk).update(last_contact_at=timezone.now() - dt.timedelta(days=40))
+    LastContact.objects.update_or_create(customer=top, defaults={"at": timezone.now() - dt.timedelta(days=40)})
     assert {w.customer.pk: w for w in key_customer_warnings(book.north_rm)}[top.pk].is_overdue
 
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from steward.audit.models import AuditEntry
 from steward.core.errors import DomainError
-from steward.customers.models import Customer, CustomerAlias
+from steward.customers.models import Customer, CustomerAlias, LastContact
 from steward.customers.tests.factories import CustomerFactory
 from steward.interactions import services
 from steward.interactions.models import Interaction
@@ -58,7 +58,7 @@ def test_a_feed_writes_set_based(book):
     with CaptureQueriesContext(connection) as queries:
         assert services.record_automatic(rows, source="sms", now=NOW) == 30
     assert len(queries) < 15, [q["sql"][:80] for q in queries]
-    assert Customer.objects.filter(last_contact_at=at(3)).count() == 30
+    assert Customer.objects.filter(last_contact__at=at(3)).count() == 30
 
 
 def test_only_rows_that_reached_the_customer_count_as_contacts(book):
@@ -99,7 +99,7 @@ def test_last_contact_moves_forward_only(book):
     )  # fmt: skip
     assert last_contact(book.mine) == at(6, 16)
     # A time set by someone else (a later contact than any row here) is never moved back.
-    Customer.objects.filter(pk=book.mine.pk).update(last_contact_at=at(7, 9))
+    LastContact.objects.filter(customer=book.mine).update(at=at(7, 9))
     services.record_automatic([sms(book.mine, "N-3", day=6)], source="sms", now=NOW)
     assert last_contact(book.mine) == at(7, 9)
 

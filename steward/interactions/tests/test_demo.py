@@ -22,7 +22,7 @@ def test_the_demo_gives_the_rm_a_month_of_varied_contacts(db):
     assert set(Interaction.objects.values_list("source", flat=True)) >= {"manual", "sms", "email", "push", "cti_event"}
     assert len(set(Interaction.objects.values_list("channel", flat=True))) >= 6
     assert Interaction.objects.exclude(employee__isnull=True).exclude(employee=rm).exists()  # colleagues too
-    contacted = Customer.objects.filter(owner=rm, last_contact_at__isnull=False).count()
+    contacted = Customer.objects.filter(owner=rm, last_contact__isnull=False).count()
     assert contacted > 30
     assert seed_demo_interactions() == 0
 

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from steward.customers.models import Customer
+from steward.customers.models import Customer, LastContact
 from steward.segments.services import matching
 from steward.segments.tests.conftest import TODAY, customer
 
@@ -44,8 +44,8 @@ def test_last_contact_rules_compare_times_in_plain_sql_at_local_day_boundaries(b
     late = customer(book.bank, "C211")
     early = customer(book.bank, "C212")
     # 23:30 on 9 June and 00:15 on 10 June, local time, are both 9 June in UTC (15:30, 16:15).
-    Customer.objects.filter(pk=late.pk).update(last_contact_at=dt.datetime(2026, 6, 9, 23, 30, tzinfo=local))
-    Customer.objects.filter(pk=early.pk).update(last_contact_at=dt.datetime(2026, 6, 10, 0, 15, tzinfo=local))
+    LastContact.objects.create(customer=late, at=dt.datetime(2026, 6, 9, 23, 30, tzinfo=local))
+    LastContact.objects.create(customer=early, at=dt.datetime(2026, 6, 10, 0, 15, tzinfo=local))
     manager = book.bank.north_manager
 
     def rule(operator, day):

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from steward.customers.models import LastContact
 from steward.customers.tests.factories import CustomerFactory
 from steward.holdings.models import MarketEvent, Product, ProductCategory, Reminder
 from steward.testing import grant
@@ -203,8 +204,7 @@ def test_the_service_assistant_lists_key_customers_due_for_a_contact(bank, clien
     grant(bank.south_rm, "contactplans.key:view", scope="own")
     never = CustomerFactory(org=bank.north_team, owner=bank.north_rm, name="从未联系", aum=Decimal("9000000"))
     recent = CustomerFactory(org=bank.north_team, owner=bank.north_rm, name="昨天联系", aum=Decimal("8000000"))
-    recent.last_contact_at = timezone.now() - dt.timedelta(days=1)
-    recent.save(update_fields=["last_contact_at"])
+    LastContact.objects.create(customer=recent, at=timezone.now() - dt.timedelta(days=1))
     for _ in range(8):
         CustomerFactory(org=bank.north_team, owner=bank.north_rm, aum=Decimal("1000"))
     CustomerFactory(org=bank.south_team, owner=bank.south_rm, name="南方重点", aum=Decimal("9900000"))

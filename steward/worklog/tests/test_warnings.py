@@ -15,7 +15,7 @@ from django.utils import timezone
 from steward.contactplans.models import ContactPlan
 from steward.contactplans.permissions import KEY_VIEW
 from steward.contactplans.permissions import VIEW as PLAN_VIEW
-from steward.customers.models import Customer, CustomerFigures
+from steward.customers.models import CustomerFigures, LastContact
 from steward.customers.tests.factories import CustomerFactory
 from steward.holdings.models import Reminder
 from steward.holdings.reminders import VIEW as REMINDER_VIEW
@@ -114,7 +114,7 @@ def test_what_is_handled_or_not_yet_late_is_no_warning(team):
     Reminder.objects.create(
         kind=Reminder.Kind.MATURITY, customer=customer, owner=team.north_rm, due_on=TODAY, data_date=TODAY
     )
-    Customer.objects.filter(pk=customer.pk).update(last_contact_at=timezone.now())
+    LastContact.objects.update_or_create(customer=customer, defaults={"at": timezone.now()})
     WorkflowStep.objects.update(done_at=timezone.now())
     WorkEntry.objects.update(is_done=True)
     WorkAssignment.objects.update(status=WorkAssignment.Status.DONE)
