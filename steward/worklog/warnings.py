@@ -125,9 +125,10 @@ def overdue_key_customers(viewer, owner_ids, today: dt.date):
     )
 
 
-def warning_querysets(viewer, owner_ids, *, today: dt.date | None = None, now=None) -> dict:
+def warning_querysets(viewer, owner_ids, *, today: dt.date | None = None, now=None, only=None) -> dict:
     """kind → the queryset of that kind's warnings of the RMs `owner_ids`, as `viewer` may see
-    them; each row carries `rm_id` (whose warning it is). Only the kinds `viewer` may read."""
+    them; each row carries `rm_id` (whose warning it is). Only the kinds `viewer` may read (and,
+    given `only`, of those only these)."""
     from steward.contactplans.models import ContactPlan
     from steward.customers.models import Customer
     from steward.holdings.models import Reminder
@@ -139,6 +140,8 @@ def warning_querysets(viewer, owner_ids, *, today: dt.date | None = None, now=No
     owner_ids = list(owner_ids)
     permissions = kind_permissions()
     kinds = visible_kinds(viewer)
+    if only is not None:
+        kinds = [kind for kind in kinds if kind in only]
     result = {}
     if CONTACT_PLANS in kinds:
         result[CONTACT_PLANS] = (
@@ -266,10 +269,11 @@ def work_warning_counts(user, *, today=None, now=None, counted=None) -> dict[str
     if user is None or not getattr(user, "is_authenticated", False):
         return {}
     counted = counted or {}
-    return {
-        kind: counted[kind]() if kind in counted else queryset.count()
-        for kind, queryset in warning_querysets(user, [user.pk], today=today, now=now).items()
-    }
+    kinds = visible_kinds(user)
+    # (The querysets of the kinds counted elsewhere are not even built: building the key customers'
+    # one is a good part of a small book's page.)
+    querysets = warning_querysets(user, [user.pk], today=today, now=now, only=set(kinds) - set(counted))
+    return {kind: counted[kind]() if kind in counted else querysets[kind].count() for kind in kinds}
 
 
 def supervised_rms(user):
