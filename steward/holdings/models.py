@@ -297,7 +297,7 @@ class Reminder(models.Model):
         SNOOZED = "snoozed", pgettext_lazy("reminder state", "Snoozed")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    # Its lookups use the reminder_customer_due index (customer, date).
+    # Its lookups use the uniq_reminder_customer_due index (customer, date, …).
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="+", db_index=False
     )
@@ -339,11 +339,14 @@ class Reminder(models.Model):
         ordering = ["due_on", "pk"]
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
-        constraints = [models.UniqueConstraint(fields=["kind", "customer", "subject", "due_on"], name="uniq_reminder")]
-        indexes = [
-            # The reminder centre and the calendar: the customers a user owns now (the customer's
-            # owner index), then each one's reminders by date through this index.
-            models.Index(fields=["customer", "due_on"], name="reminder_customer_due"),
+        # One reminder per (kind, customer, subject, date), and the one index the reads need: the
+        # reminder centre and the calendar find the customers a user owns now (the customer's owner
+        # index), then each one's reminders by date through this one — customer and date lead. The
+        # day's intake writes hundreds of thousands of reminders, each into every index of the
+        # table, so there is no second index on (customer, date) (ON CONFLICT names the columns in
+        # any order).
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "due_on", "kind", "subject"], name="uniq_reminder_customer_due")
         ]
 
     def __str__(self) -> str:
