@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "steward.security",
     "steward.interactions",
     "steward.contactplans",
+    "steward.leads",
     "steward.workbench",
     "steward.channels",
     "steward.api",

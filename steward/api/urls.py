@@ -21,6 +21,7 @@ from steward.imports.api.views import ImportRunViewSet
 from steward.interactions.api.calls import CallRecordViewSet
 from steward.interactions.api.views import InteractionViewSet
 from steward.jobs.api.views import JobRunViewSet, JobViewSet
+from steward.leads.api.views import LeadViewSet
 from steward.notices.api.views import MyNoticeViewSet, NoticeViewSet
 from steward.org.api.views import EmployeeViewSet, OrgViewSet
 from steward.segments.api.views import SegmentViewSet
@@ -71,6 +72,7 @@ router.register("customer-groups", CustomerGroupViewSet)
 router.register("group-members", GroupMemberViewSet)
 router.register("work-entries", WorkEntryViewSet)
 router.register("contact-plans", ContactPlanViewSet)
+router.register("leads", LeadViewSet)
 router.register("work-items", WorkItemViewSet)
 router.register("guidance", GuidanceViewSet)
 router.register("workflow-runs", WorkflowRunViewSet)

@@ -250,6 +250,8 @@ def test_the_matrix_covers_every_api_route():
         # Whose entries one sees follows line management, not a data scope.
         "work-entries": "steward/worklog/tests/test_schedules.py",
         "contact-plans": "steward/contactplans/tests/test_contact_plans.py",
+        # Potential customers: read, entered by hand, and the external channels' feed.
+        "leads": "steward/leads/tests/test_api.py",
         "work-items": "steward/worklog/tests/test_supervision.py",
         "guidance": "steward/worklog/tests/test_supervision.py",
         "workflow-runs": "steward/worklog/tests/test_workflows.py",

@@ -1,0 +1,180 @@
+"""Potential customers (潜在客户, "leads"): LEAD-01, LEAD-02, LEAD-05, LEAD-06.
+
+A lead is a person who is not (or not known to be) a customer yet. It comes in from an external
+channel (mobile banking, a partner site: the channel's own reference makes a re-sent lead add
+nothing), is typed in by hand, imported, brought by an institution (a payroll company, a partner)
+or saved from a search. Its mobile number's ownership (province, city, carrier) is kept and routes
+it, through the editable `RegionRoute` table, to the branch that receives it, into that org's
+public pool (`LeadPool`). A lead whose person is already a customer (same ID number, customer
+number or mobile) is linked to that customer and goes to the customer's relationship manager
+instead of a pool.
+
+The number and the ID number are personal data: encrypted, masked on display, found by their
+blind indexes (as the customer's are).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from steward.access.scope import ScopedQuerySet
+from steward.privacy.fields import EncryptedPiiField, PiiCharField
+
+CHANNEL_REF_MAX = 64
+
+
+class LeadPool(models.Model):
+    """Where leads wait for a holder (LEAD-06): an org's public pool, a department's pool, a
+    person's own pool, or the invalid pool (leads found not worth following, with a reason)."""
+
+    class Kind(models.TextChoices):
+        PUBLIC = "public", _("Public pool")
+        DEPARTMENT = "department", _("Department pool")
+        PERSONAL = "personal", _("Personal pool")
+        INVALID = "invalid", _("Invalid pool")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    org = models.ForeignKey("org.Org", verbose_name=_("org"), on_delete=models.PROTECT, related_name="lead_pools")
+    # A personal pool's person.
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("holder"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead_pools",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    scope_org_field = "org"
+    scope_owner_field = "holder"
+
+    class Meta:
+        ordering = ["org__path", "kind", "name", "pk"]
+        verbose_name = _("lead pool")
+        verbose_name_plural = _("lead pools")
+        constraints = [
+            # One public and one invalid pool per org; one personal pool per person.
+            models.UniqueConstraint(
+                fields=["org", "kind"], condition=Q(kind__in=["public", "invalid"]), name="lead_pool_one_per_org"
+            ),
+            models.UniqueConstraint(fields=["holder"], condition=Q(kind="personal"), name="lead_pool_one_personal"),
+            models.CheckConstraint(
+                condition=Q(kind="personal", holder__isnull=False) | (~Q(kind="personal") & Q(holder__isnull=True)),
+                name="lead_pool_holder_iff_personal",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegionRoute(models.Model):
+    """Which org receives the leads whose mobile number belongs to a province, or to one city of
+    it (LEAD-02). A city's row wins over its province's; a region without a row goes to the
+    default org (parameter leads.default_org)."""
+
+    province = models.CharField(_("province"), max_length=20)
+    city = models.CharField(_("city"), max_length=30, blank=True, help_text=_("Empty: the whole province."))
+    org = models.ForeignKey("org.Org", verbose_name=_("receiving org"), on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["province", "city"]
+        verbose_name = _("region route")
+        verbose_name_plural = _("region routes")
+        constraints = [models.UniqueConstraint(fields=["province", "city"], name="region_route_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.province}{self.city} → {self.org}"
+
+
+class Lead(models.Model):
+    class Source(models.TextChoices):
+        CHANNEL = "channel", _("External channel")
+        MANUAL = "manual", _("Entered by hand")
+        IMPORT = "import", pgettext_lazy("lead source", "Import")
+        INSTITUTION = "institution", _("Institution")
+        SEARCH = "search", _("Saved from a search")
+
+    class Stage(models.TextChoices):
+        NEW = "new", pgettext_lazy("lead stage", "New")
+        CONTACTED = "contacted", pgettext_lazy("lead stage", "Contacted")
+        INTENT = "intent", pgettext_lazy("lead stage", "Intent")
+        VALID = "valid", pgettext_lazy("lead stage", "Valid")
+        CONVERTED = "converted", pgettext_lazy("lead stage", "Converted")
+        INVALID = "invalid", pgettext_lazy("lead stage", "Invalid")
+
+    name = models.CharField(_("name"), max_length=100)
+    mobile = PiiCharField(_("mobile"), max_length=20, blank=True, pii_kind="mobile", index_field="mobile_index")
+    mobile_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    mobile_province = models.CharField(_("mobile province"), max_length=20, blank=True)
+    mobile_city = models.CharField(_("mobile city"), max_length=30, blank=True)
+    mobile_carrier = models.CharField(_("mobile carrier"), max_length=20, blank=True)
+    id_number = EncryptedPiiField(
+        pgettext_lazy("customer", "ID number"), pii_kind="id_number", index_field="id_number_index", blank=True
+    )
+    id_number_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # The org that received it (region routing, or the existing customer's org) and, once someone
+    # follows it, its holder; a lead waiting for a holder sits in a pool.
+    org = models.ForeignKey("org.Org", verbose_name=_("org"), on_delete=models.PROTECT, related_name="leads")
+    pool = models.ForeignKey(
+        LeadPool, verbose_name=_("pool"), null=True, blank=True, on_delete=models.PROTECT, related_name="leads"
+    )
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("holder"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="held_leads",
+    )
+    # The customer this person already is (matched on entry) or became (conversion).
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="leads",
+    )
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.NEW)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    channel = models.CharField(_("channel"), max_length=40, blank=True)
+    # The channel's own reference: a lead sent again with it adds nothing.
+    channel_ref = models.CharField(_("channel reference"), max_length=CHANNEL_REF_MAX, blank=True)
+    campaign = models.CharField(_("campaign"), max_length=100, blank=True)
+    institution = models.CharField(_("institution"), max_length=100, blank=True)
+    import_number = models.CharField(_("import number"), max_length=40, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    scope_org_field = "org"
+    scope_owner_field = "holder"
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("potential customer")
+        verbose_name_plural = _("potential customers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "channel_ref"], condition=~Q(channel_ref=""), name="lead_channel_ref_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["org", "stage"], name="lead_org_stage")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_existing_customer(self) -> bool:
+        return self.customer_id is not None
