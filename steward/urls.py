@@ -31,6 +31,7 @@ urlpatterns = [
     path("imports/", include("steward.imports.urls")),
     path("schedule/", include("steward.worklog.urls")),
     path("contact-plans/", include("steward.contactplans.urls")),
+    path("leads/", include("steward.leads.urls")),
     path("agenda/", include("steward.agenda.urls")),
     path("channels/", include("steward.channels.urls")),
     path("interactions/", include("steward.interactions.urls")),

@@ -16,6 +16,7 @@ blind indexes (as the customer's are).
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -174,6 +175,9 @@ class Lead(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("leads:detail", args=[self.pk])
 
     @property
     def is_existing_customer(self) -> bool:

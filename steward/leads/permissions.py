@@ -1,9 +1,8 @@
-"""Permissions of potential customers (LEAD-01 … LEAD-12). The pages and menus come with the pools
-and allocation; for now the leads are read and written through the API and the admin."""
+"""Permissions and menu of potential customers (LEAD-01 … LEAD-12)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from steward.access.registry import Permission, registry
+from steward.access.registry import MenuItem, Permission, registry
 
 GROUP = _("Potential customers")
 
@@ -13,9 +12,13 @@ ADD = "leads.lead:add"
 FEED = "leads.lead_feed:post"
 
 registry.add_permissions(
-    Permission(VIEW, _("See the potential customers in the data scope"), GROUP),
+    Permission(VIEW, _("See the potential customers in the data scope"), GROUP, kind="menu"),
     Permission(ADD, _("Enter potential customers by hand"), GROUP),
     Permission(FEED, _("Post leads from an external channel (the channel's account)"), GROUP, scoped=False),
+)
+
+registry.add_menu(
+    MenuItem("leads", _("Potential customers"), "leads:list", VIEW, _("Customers"), "user-plus", 228),
 )
 
 # FEED is given to no seed role: the administrator creates a role holding only it for each

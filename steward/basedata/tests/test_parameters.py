@@ -152,4 +152,8 @@ def test_parameters_are_listed_searchable_and_filterable(admin_client, admin_api
     body = admin_api.get("/api/v1/parameters/", {"group": "leads"}).json()
 
     assert KEY in page and "ui.default_page_size" not in page
-    assert {row["key"] for row in body["results"]} == {"leads.protection_days", "leads.max_follow_ups", "leads.default_org"}
+    assert {row["key"] for row in body["results"]} == {
+        "leads.protection_days",
+        "leads.max_follow_ups",
+        "leads.default_org",
+    }

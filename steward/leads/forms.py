@@ -1,0 +1,21 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from steward.core.forms import StewardForm
+
+
+class LeadForm(StewardForm):
+    """A lead typed in by hand (LEAD-01); the service checks the number and the ID number."""
+
+    name = forms.CharField(label=_("name"), max_length=100)
+    mobile = forms.CharField(label=_("mobile"), max_length=40)
+    id_number = forms.CharField(label=pgettext_lazy("customer", "ID number"), max_length=18, required=False)
+    customer_number = forms.CharField(
+        label=_("customer number"),
+        max_length=32,
+        required=False,
+        help_text=_("If the person says they are a customer already."),
+    )
+    campaign = forms.CharField(label=_("campaign"), max_length=100, required=False)
+    institution = forms.CharField(label=_("institution"), max_length=100, required=False)

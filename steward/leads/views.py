@@ -1,0 +1,67 @@
+from django.contrib import messages
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from steward.core.views import ObjectDetailView, ObjectListView, ServiceFormView
+from steward.leads import services
+from steward.leads.filters import LeadFilterSet
+from steward.leads.forms import LeadForm
+from steward.leads.models import Lead
+from steward.leads.permissions import ADD, VIEW
+from steward.leads.tables import LeadTable
+
+
+class LeadListView(ObjectListView):
+    """Potential customers in scope: those the user's orgs received, and those they hold."""
+
+    model = Lead
+    permission = VIEW
+    table_class = LeadTable
+    filterset_class = LeadFilterSet
+    title = gettext_lazy("Potential customers")
+    add_url_name = "leads:add"
+    add_permission = ADD
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("org", "pool", "holder", "customer")
+
+
+class LeadDetailView(ObjectDetailView):
+    model = Lead
+    permission = VIEW
+    template_name = "leads/lead_detail.html"
+
+
+class LeadAddView(ServiceFormView):
+    """Enter a lead by hand (LEAD-01): the one who enters it holds it, unless the person is a
+    customer already — then it goes to that customer's relationship manager (LEAD-05)."""
+
+    model = Lead
+    permission = ADD
+    form_class = LeadForm
+    title = gettext_lazy("New potential customer")
+
+    def get_instance(self):
+        return None
+
+    def perform(self, form, instance):
+        result = services.enter_lead(self.request.user, form.cleaned_data)
+        lead = result.leads[0]
+        if lead.customer_id:
+            messages.info(
+                self.request,
+                _(
+                    "%(name)s is a customer already: the lead is linked to the customer and goes to their relationship manager."
+                )
+                % {"name": lead.name},
+            )
+        else:
+            messages.success(self.request, _("The potential customer was saved."))
+        return lead
+
+    def success_url(self, obj):
+        # A lead that went to another RM's customer may be out of the user's sight: back to the list.
+        if Lead.objects.visible_to(self.request.user, VIEW).filter(pk=obj.pk).exists():
+            return obj.get_absolute_url()
+        return reverse("leads:list")
