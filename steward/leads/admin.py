@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from steward.access.admin import SystemWrittenAdmin
 from steward.access.services import has_permission
-from steward.leads.models import Lead, LeadPool, RegionRoute
+from steward.leads.models import Lead, LeadMove, LeadPool, RegionRoute
 from steward.leads.permissions import VIEW
 
 
@@ -37,3 +37,15 @@ class RegionRouteAdmin(SystemWrittenAdmin):
     def visible_queryset(self, request, queryset):
         # Bank-wide configuration: the whole table, for anyone who may see leads.
         return queryset if has_permission(request.user, VIEW) else queryset.none()
+
+
+@admin.register(LeadMove)
+class LeadMoveAdmin(SystemWrittenAdmin):
+    list_display = ("at", "lead", "kind", "pool", "from_holder", "to_holder", "reason")
+    list_filter = ("kind",)
+    list_select_related = ("lead", "pool", "from_holder", "to_holder")
+    view_permission = VIEW
+
+    def visible_queryset(self, request, queryset):
+        # A move is seen with its lead.
+        return queryset.filter(lead__in=Lead.objects.visible_to(request.user, VIEW).values("pk"))

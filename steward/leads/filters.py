@@ -20,3 +20,11 @@ class LeadFilterSet(StewardFilterSet):
 
     def by_mine(self, queryset, name, value):
         return queryset.filter(holder=self.request.user) if value == "true" else queryset
+
+
+class ClaimableLeadFilterSet(StewardFilterSet):
+    search_fields = ("name__startswith", "campaign__icontains")
+
+    class Meta:
+        model = Lead
+        fields = ["q", "source"]

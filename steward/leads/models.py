@@ -49,6 +49,24 @@ class LeadPool(models.Model):
         on_delete=models.PROTECT,
         related_name="lead_pools",
     )
+    # The pool's rules for claiming (LEAD-06), edited by its administrators; empty: no limit.
+    daily_claim_cap = models.PositiveIntegerField(
+        _("claims per person per day"), null=True, blank=True, help_text=_("Empty: no limit.")
+    )
+    max_held = models.PositiveIntegerField(
+        _("most leads held at once"),
+        null=True,
+        blank=True,
+        help_text=_("A person at this number of leads (of every pool) claims no more. Empty: no limit."),
+    )
+    # Stages of lead that do not count towards max_held (e.g. "intent": being worked on).
+    held_excludes_stages = models.JSONField(_("stages not counted as held"), default=list, blank=True)
+    reclaim_cooling_days = models.PositiveIntegerField(
+        _("days before a previous holder may claim a reclaimed lead again"), default=0
+    )
+    new_lead_cooling_hours = models.PositiveIntegerField(
+        _("hours before a newly pooled lead may be claimed"), default=0
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     objects = ScopedQuerySet.as_manager()
@@ -144,6 +162,8 @@ class Lead(models.Model):
         on_delete=models.SET_NULL,
         related_name="leads",
     )
+    # When it last entered its pool (a pool's cooling period for new leads counts from here).
+    pooled_at = models.DateTimeField(_("in the pool since"), null=True, blank=True)
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.NEW)
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
     channel = models.CharField(_("channel"), max_length=40, blank=True)
@@ -182,3 +202,50 @@ class Lead(models.Model):
     @property
     def is_existing_customer(self) -> bool:
         return self.customer_id is not None
+
+
+class LeadMove(models.Model):
+    """A lead changing hands (LEAD-06, LEAD-09): claimed from a pool, assigned, reclaimed to a pool.
+    The history across holders; the claims of a day count against a pool's daily cap, and a
+    reclaim keeps its previous holder out for the pool's cooling period."""
+
+    class Kind(models.TextChoices):
+        CLAIM = "claim", _("Claimed")
+        ASSIGN = "assign", _("Assigned")
+        RECLAIM = "reclaim", _("Reclaimed")
+
+    lead = models.ForeignKey(Lead, verbose_name=_("potential customer"), on_delete=models.CASCADE, related_name="moves")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    pool = models.ForeignKey(
+        LeadPool, verbose_name=_("pool"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    to_holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("lead move")
+        verbose_name_plural = _("lead moves")
+        indexes = [
+            models.Index(fields=["to_holder", "kind", "at"], name="lead_move_claims"),
+            models.Index(fields=["lead", "kind", "at"], name="lead_move_lead"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.at:%Y-%m-%d %H:%M}"

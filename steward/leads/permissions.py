@@ -8,25 +8,29 @@ GROUP = _("Potential customers")
 
 VIEW = "leads.lead:view"
 ADD = "leads.lead:add"
+# Claim a lead from a pool of one's org (or an org above it): the pool's rules decide how many.
+CLAIM = "leads.lead:claim"
 # An external channel's account (mobile banking, a partner site) posting its leads.
 FEED = "leads.lead_feed:post"
 
 registry.add_permissions(
     Permission(VIEW, _("See the potential customers in the data scope"), GROUP, kind="menu"),
     Permission(ADD, _("Enter potential customers by hand"), GROUP),
+    Permission(CLAIM, _("Claim potential customers from the pools of one's org"), GROUP, kind="menu", scoped=False),
     Permission(FEED, _("Post leads from an external channel (the channel's account)"), GROUP, scoped=False),
 )
 
 registry.add_menu(
     MenuItem("leads", _("Potential customers"), "leads:list", VIEW, _("Customers"), "user-plus", 228),
+    MenuItem("leads_to_claim", _("Leads to claim"), "leads:claimable", CLAIM, _("Customers"), "inbox", 229),
 )
 
 # FEED is given to no seed role: the administrator creates a role holding only it for each
 # channel's account and its API token (docs/leads.md).
 SEED_ROLE_PERMISSIONS = {
-    "relationship_manager": (VIEW, ADD),
-    "team_lead": (VIEW, ADD),
-    "branch_manager": (VIEW, ADD),
+    "relationship_manager": (VIEW, ADD, CLAIM),
+    "team_lead": (VIEW, ADD, CLAIM),
+    "branch_manager": (VIEW, ADD, CLAIM),
     "marketing_manager": (VIEW,),
     "compliance_auditor": (VIEW,),
 }

@@ -298,6 +298,7 @@ def _capture(actor, rows: list, *, source: str, channel: str, now=None) -> Captu
                 id_number_index=lead.id_number_index,
                 org_id=org_id,
                 pool=pool,
+                pooled_at=now if pool is not None else None,
                 holder_id=holder_id,
                 customer=customer,
                 source=source,

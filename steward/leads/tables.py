@@ -1,4 +1,7 @@
 import django_tables2 as tables
+from django.middleware.csrf import get_token
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from steward.core.tables import StewardTable
@@ -30,4 +33,37 @@ class LeadTable(StewardTable):
             "holder",
             "customer",
             "created_at",
+        )
+
+
+class ClaimableLeadTable(StewardTable):
+    """Leads waiting in the pools the user may claim from, each with its Claim button."""
+
+    name = tables.Column(verbose_name=_("name"))
+    pool = tables.Column(verbose_name=_("pool"), accessor="pool__name")
+    pooled_at = tables.DateTimeColumn(verbose_name=_("in the pool since"), format="Y-m-d H:i")
+    claim = tables.Column(verbose_name="", accessor="pk", orderable=False, exclude_from_export=True)
+    required_columns = ("name", "claim")
+
+    class Meta(StewardTable.Meta):
+        model = Lead
+        fields = (
+            "name",
+            "mobile",
+            "mobile_province",
+            "mobile_city",
+            "source",
+            "channel",
+            "campaign",
+            "pool",
+            "pooled_at",
+        )
+
+    def render_claim(self, value, record):
+        return format_html(
+            '<form method="post" action="{}" class="m-0"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<button class="btn btn-sm btn-primary" data-testid="claim">{}</button></form>',
+            reverse("leads:claim", args=[record.pk]),
+            get_token(self.request),
+            _("Claim"),
         )

@@ -1,15 +1,18 @@
 from django.contrib import messages
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 
-from steward.core.views import ObjectDetailView, ObjectListView, ServiceFormView
-from steward.leads import services
-from steward.leads.filters import LeadFilterSet
+from steward.core.errors import DomainError
+from steward.core.views import ObjectDetailView, ObjectListView, PermissionRequiredMixin, ServiceFormView
+from steward.leads import pools, services
+from steward.leads.filters import ClaimableLeadFilterSet, LeadFilterSet
 from steward.leads.forms import LeadForm
 from steward.leads.models import Lead
-from steward.leads.permissions import ADD, VIEW
-from steward.leads.tables import LeadTable
+from steward.leads.permissions import ADD, CLAIM, VIEW
+from steward.leads.tables import ClaimableLeadTable, LeadTable
 
 
 class LeadListView(ObjectListView):
@@ -65,3 +68,32 @@ class LeadAddView(ServiceFormView):
         if Lead.objects.visible_to(self.request.user, VIEW).filter(pk=obj.pk).exists():
             return obj.get_absolute_url()
         return reverse("leads:list")
+
+
+class ClaimableLeadListView(ObjectListView):
+    """The leads waiting in the pools of the user's org and the orgs above it (LEAD-06)."""
+
+    model = Lead
+    permission = CLAIM
+    table_class = ClaimableLeadTable
+    filterset_class = ClaimableLeadFilterSet
+    title = gettext_lazy("Leads to claim")
+
+    def get_queryset(self):
+        return pools.claimable_leads(self.request.user).select_related("pool").order_by("pooled_at", "pk")
+
+
+class ClaimView(PermissionRequiredMixin, View):
+    """The Claim button: the pool's rules decide; a refusal says which rule."""
+
+    permission = CLAIM
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        try:
+            lead = pools.claim(request.user, pk)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return HttpResponseRedirect(reverse("leads:claimable"))
+        messages.success(request, _("You now hold %(name)s.") % {"name": lead.name})
+        return HttpResponseRedirect(lead.get_absolute_url())

@@ -7,8 +7,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from steward.access.registry import registry
-from steward.leads.models import Lead
-from steward.leads.permissions import ADD, FEED, VIEW
+from steward.leads.models import Lead, LeadPool
+from steward.leads.permissions import ADD, CLAIM, FEED, VIEW
 from steward.testing import grant
 
 ENDPOINTS = [
@@ -16,13 +16,17 @@ ENDPOINTS = [
     ("get", "/api/v1/leads/{lead}/", VIEW),
     ("post", "/api/v1/leads/", ADD),
     ("post", "/api/v1/leads/feed/", FEED),
+    ("post", "/api/v1/leads/{lead}/claim/", CLAIM),
 ]
 IDS = [f"{m.upper()} {u} needs {p}" for m, u, p in ENDPOINTS]
 
 
 @pytest.fixture
 def one_lead(bank):
-    return Lead.objects.create(name="已有线索", mobile="13800138000", org=bank.head, source=Lead.Source.MANUAL)
+    pool = LeadPool.objects.create(kind=LeadPool.Kind.PUBLIC, name="总行公共池", org=bank.head)
+    return Lead.objects.create(
+        name="已有线索", mobile="13800138000", org=bank.head, pool=pool, source=Lead.Source.CHANNEL
+    )
 
 
 def request(user, method, url):
@@ -35,6 +39,8 @@ def request(user, method, url):
             "leads": [{"name": "新线索", "mobile": "13912345678", "channel_ref": "X1"}],
         }
         return api.post(url, body, format="json")
+    if url.endswith("/claim/"):
+        return api.post(url)
     if method == "post":
         return api.post(url, {"name": "新线索", "mobile": "13912345678"}, format="json")
     return api.get(url)
@@ -45,7 +51,7 @@ def test_refused_without_its_permission(bank, one_lead, method, url, permission)
     admin = bank.admin
     grant(admin, *(set(registry.permissions) - {permission}), scope="all", org=bank.head)
     assert request(admin, method, url.format(lead=one_lead.pk)).status_code == 403
-    assert Lead.objects.count() == 1
+    assert Lead.objects.count() == 1 and Lead.objects.get().holder is None
 
 
 @pytest.mark.parametrize(("method", "url", "permission"), ENDPOINTS, ids=IDS)
@@ -54,7 +60,10 @@ def test_served_with_only_its_permission(bank, one_lead, method, url, permission
     grant(admin, permission, scope="all", org=bank.head)
     response = request(admin, method, url.format(lead=one_lead.pk))
     assert 200 <= response.status_code < 300, response.content
-    assert Lead.objects.count() == (2 if method == "post" else 1)
+    if url.endswith("/claim/"):
+        assert Lead.objects.get().holder == admin
+    else:
+        assert Lead.objects.count() == (2 if method == "post" else 1)
 
 
 @pytest.mark.parametrize(("method", "url", "permission"), ENDPOINTS, ids=IDS)

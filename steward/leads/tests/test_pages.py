@@ -68,3 +68,30 @@ def test_a_user_outside_the_scope_sees_nothing(bank, rm, client):
     assert client.get(theirs.get_absolute_url()).status_code == 404
     client.force_login(bank.south_rm)
     assert client.get(theirs.get_absolute_url()).status_code == 200
+
+
+def test_an_rm_claims_a_lead_from_the_pool_of_their_branch(bank, rm, client):
+    """LEAD-06: the page lists the leads of the pools of the RM's org and the orgs above it, each
+    with a Claim button; claiming opens the lead, now held; a refused claim says which rule."""
+    from steward.leads.models import LeadPool
+    from steward.leads.permissions import CLAIM
+
+    grant(rm, CLAIM)
+    pool = LeadPool.objects.create(kind=LeadPool.Kind.PUBLIC, name="北方分行公共池", org=bank.north, daily_claim_cap=1)
+    south = LeadPool.objects.create(kind=LeadPool.Kind.PUBLIC, name="南方分行公共池", org=bank.south)
+    first, second = (
+        Lead.objects.create(name=name, mobile="13912345678", org=bank.north, pool=pool, source="channel")
+        for name in ("池中甲", "池中乙")
+    )
+    Lead.objects.create(name="南方池中", mobile="13912345678", org=bank.south, pool=south, source="channel")
+    client.force_login(rm)
+    page = client.get("/leads/to-claim/").content.decode()
+    assert "池中甲" in page and "池中乙" in page and "南方池中" not in page and 'data-testid="claim"' in page
+    response = client.post(f"/leads/{first.pk}/claim/")
+    assert response["Location"] == first.get_absolute_url()
+    first.refresh_from_db()
+    assert first.holder == rm and first.pool is None
+    refused = client.post(f"/leads/{second.pk}/claim/", follow=True).content.decode()
+    assert "daily limit" in refused
+    assert Lead.objects.get(pk=second.pk).holder is None
+    assert client.get(f"/leads/{first.pk}/claim/").status_code == 405

@@ -39,11 +39,17 @@ class Records:
         from steward.channels.tests.factories import OutboundMessageFactory
 
         self.message = OutboundMessageFactory(customer=self.customer)  # the outbox (INT-05)
+        from steward.leads.models import Lead
+
+        self.lead = Lead.objects.create(  # a potential customer (LEAD-01)
+            name="潜在客户", mobile="13912345678", org=bank.head, source=Lead.Source.MANUAL
+        )
         self.by_label = {
             "customers.customer": (self.customer, "mobile"),
             "org.employee": (self.employee, "id_number"),
             "holdings.account": (self.account, "number"),
             "channels.outboundmessage": (self.message, "mobile"),
+            "leads.lead": (self.lead, "mobile"),
         }
 
 
