@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from steward.core.filters import StewardFilterSet
-from steward.leads.models import Lead
+from steward.leads.models import Lead, RegionRoute
 
 WHOSE = [("true", _("Mine only"))]
 
@@ -28,3 +28,11 @@ class ClaimableLeadFilterSet(StewardFilterSet):
     class Meta:
         model = Lead
         fields = ["q", "source"]
+
+
+class RegionRouteFilterSet(StewardFilterSet):
+    search_fields = ("province__startswith", "city__startswith", "org__name__startswith")
+
+    class Meta:
+        model = RegionRoute
+        fields = ["q"]

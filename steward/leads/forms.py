@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from steward.core.forms import StewardForm
+from steward.core.forms import StewardForm, StewardModelForm
+from steward.leads.models import RegionRoute
 
 
 class LeadForm(StewardForm):
@@ -19,3 +20,18 @@ class LeadForm(StewardForm):
     )
     campaign = forms.CharField(label=_("campaign"), max_length=100, required=False)
     institution = forms.CharField(label=_("institution"), max_length=100, required=False)
+
+
+class RegionRouteForm(StewardModelForm):
+    """A province (or one city of it) and the org that receives its leads (LEAD-02). The names are
+    those of the number's ownership as the leads show them, e.g. 广东省 and 广州市."""
+
+    class Meta:
+        model = RegionRoute
+        fields = ["province", "city", "org"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from steward.org.models import Org
+
+        self.fields["org"].queryset = Org.objects.filter(is_active=True).order_by("path")

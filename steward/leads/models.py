@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from steward.access.scope import ScopedQuerySet
+from steward.access.scope import ScopedManager, ScopedQuerySet
 from steward.privacy.fields import EncryptedPiiField, PiiCharField
 
 CHANNEL_REF_MAX = 64
@@ -103,14 +103,23 @@ class RegionRoute(models.Model):
     city = models.CharField(_("city"), max_length=30, blank=True, help_text=_("Empty: the whole province."))
     org = models.ForeignKey("org.Org", verbose_name=_("receiving org"), on_delete=models.PROTECT, related_name="+")
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["province", "city"]
         verbose_name = _("region route")
         verbose_name_plural = _("region routes")
         constraints = [models.UniqueConstraint(fields=["province", "city"], name="region_route_unique")]
 
+    @classmethod
+    def scope_q(cls, user, grant):
+        return Q()  # one table for the whole bank
+
     def __str__(self) -> str:
         return f"{self.province}{self.city} → {self.org}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("leads:region_edit", args=[self.pk])
 
 
 class Lead(models.Model):

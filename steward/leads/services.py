@@ -36,7 +36,7 @@ from steward.customers.identity import parse_mobile, parse_resident_id
 from steward.customers.models import Customer
 from steward.leads.defaults import DEFAULT_ORG
 from steward.leads.models import CHANNEL_REF_MAX, Lead, LeadPool, RegionRoute
-from steward.leads.permissions import ADD, FEED
+from steward.leads.permissions import ADD, FEED, ROUTE_CHANGE
 from steward.org.models import Org
 from steward.privacy.crypto import blind_index
 
@@ -321,3 +321,22 @@ def _capture(actor, rows: list, *, source: str, channel: str, now=None) -> Captu
     result.existing_customers = sum(1 for lead in created if lead.customer_id)
     result.leads = created
     return result
+
+
+# ---------------------------------------------------------------- the region table
+
+
+def save_route(actor, route: RegionRoute) -> RegionRoute:
+    """Add or change a row of the region table (LEAD-02); audited by the model's change capture.
+    A province (and city) has one row: a second is refused on its field."""
+    require_permission(actor, ROUTE_CHANGE)
+    route.province, route.city = route.province.strip(), route.city.strip()
+    route.full_clean()
+    route.save()
+    return route
+
+
+def delete_route(actor, route: RegionRoute) -> None:
+    """The region's leads go to the province's row, or to the default org, from now on."""
+    require_permission(actor, ROUTE_CHANGE)
+    route.delete()

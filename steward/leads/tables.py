@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from steward.core.tables import StewardTable
-from steward.leads.models import Lead
+from steward.leads.models import Lead, RegionRoute
 
 
 class LeadTable(StewardTable):
@@ -66,4 +66,33 @@ class ClaimableLeadTable(StewardTable):
             reverse("leads:claim", args=[record.pk]),
             get_token(self.request),
             _("Claim"),
+        )
+
+
+class RegionRouteTable(StewardTable):
+    province = tables.Column(verbose_name=_("province"), linkify=True)
+    city = tables.Column(verbose_name=_("city"), default="—")
+    org = tables.Column(verbose_name=_("receiving org"), accessor="org__name")
+    remove = tables.Column(verbose_name="", accessor="pk", orderable=False, exclude_from_export=True)
+    required_columns = ("province", "remove")
+
+    class Meta(StewardTable.Meta):
+        model = RegionRoute
+        fields = ("province", "city", "org")
+
+    def before_render(self, request):
+        from steward.access.services import has_permission
+        from steward.leads.permissions import ROUTE_CHANGE
+
+        # The Remove button only for those who may change the table.
+        if not has_permission(request.user, ROUTE_CHANGE):
+            self.columns.hide("remove")
+
+    def render_remove(self, value, record):
+        return format_html(
+            '<form method="post" action="{}" class="m-0"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<button class="btn btn-sm btn-ghost-danger" data-testid="remove-route">{}</button></form>',
+            reverse("leads:region_delete", args=[record.pk]),
+            get_token(self.request),
+            _("Remove"),
         )

@@ -10,4 +10,8 @@ urlpatterns = [
     path("to-claim/", views.ClaimableLeadListView.as_view(), name="claimable"),
     path("<int:pk>/", views.LeadDetailView.as_view(), name="detail"),
     path("<int:pk>/claim/", views.ClaimView.as_view(), name="claim"),
+    path("regions/", views.RegionRouteListView.as_view(), name="region_list"),
+    path("regions/add/", views.RegionRouteFormView.as_view(), name="region_add"),
+    path("regions/<int:pk>/", views.RegionRouteFormView.as_view(), name="region_edit"),
+    path("regions/<int:pk>/delete/", views.RegionRouteDeleteView.as_view(), name="region_delete"),
 ]

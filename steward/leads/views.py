@@ -6,13 +6,19 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from steward.core.errors import DomainError
-from steward.core.views import ObjectDetailView, ObjectListView, PermissionRequiredMixin, ServiceFormView
+from steward.core.views import (
+    ObjectActionView,
+    ObjectDetailView,
+    ObjectListView,
+    PermissionRequiredMixin,
+    ServiceFormView,
+)
 from steward.leads import pools, services
-from steward.leads.filters import ClaimableLeadFilterSet, LeadFilterSet
-from steward.leads.forms import LeadForm
-from steward.leads.models import Lead
-from steward.leads.permissions import ADD, CLAIM, VIEW
-from steward.leads.tables import ClaimableLeadTable, LeadTable
+from steward.leads.filters import ClaimableLeadFilterSet, LeadFilterSet, RegionRouteFilterSet
+from steward.leads.forms import LeadForm, RegionRouteForm
+from steward.leads.models import Lead, RegionRoute
+from steward.leads.permissions import ADD, CLAIM, ROUTE_CHANGE, ROUTE_VIEW, VIEW
+from steward.leads.tables import ClaimableLeadTable, LeadTable, RegionRouteTable
 
 
 class LeadListView(ObjectListView):
@@ -97,3 +103,45 @@ class ClaimView(PermissionRequiredMixin, View):
             return HttpResponseRedirect(reverse("leads:claimable"))
         messages.success(request, _("You now hold %(name)s.") % {"name": lead.name})
         return HttpResponseRedirect(lead.get_absolute_url())
+
+
+class RegionRouteListView(ObjectListView):
+    """The region table (LEAD-02): which org receives the leads of a province or city."""
+
+    model = RegionRoute
+    permission = ROUTE_VIEW
+    table_class = RegionRouteTable
+    filterset_class = RegionRouteFilterSet
+    title = gettext_lazy("Lead routing by region")
+    add_url_name = "leads:region_add"
+    add_permission = ROUTE_CHANGE
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("org")
+
+
+class RegionRouteFormView(ServiceFormView):
+    model = RegionRoute
+    permission = ROUTE_CHANGE
+    form_class = RegionRouteForm
+    title = gettext_lazy("New region route")
+    success_message = gettext_lazy("Saved: new leads of this region go to the org named.")
+
+    def perform(self, form, instance):
+        return services.save_route(self.request.user, form.instance)
+
+    def success_url(self, obj):
+        return reverse("leads:region_list")
+
+
+class RegionRouteDeleteView(ObjectActionView):
+    model = RegionRoute
+    permission = ROUTE_CHANGE
+
+    def act(self, request, obj):
+        services.delete_route(request.user, obj)
+        return _("The row was removed: the region's leads go to its province's row or to the default org.")
+
+    def post(self, request, *args, **kwargs):
+        messages.success(request, self.act(request, self.get_object()))
+        return HttpResponseRedirect(reverse("leads:region_list"))

@@ -95,3 +95,40 @@ def test_an_rm_claims_a_lead_from_the_pool_of_their_branch(bank, rm, client):
     assert "daily limit" in refused
     assert Lead.objects.get(pk=second.pk).holder is None
     assert client.get(f"/leads/{first.pk}/claim/").status_code == 405
+
+
+def test_the_region_table_is_edited_on_its_page_and_routes_the_next_leads(bank, client):
+    """LEAD-02: an editor adds a province's row (a second row for it is refused on the field), the
+    next channel lead of that province goes to the org named; removing the row sends the next one to
+    the default org. A reader sees the table without Add or Remove."""
+    from steward.leads import services
+    from steward.leads.models import RegionRoute
+    from steward.leads.permissions import FEED, ROUTE_CHANGE, ROUTE_VIEW
+
+    editor, reader = bank.admin, bank.north_manager
+    grant(editor, ROUTE_VIEW, ROUTE_CHANGE, scope="all")
+    grant(reader, ROUTE_VIEW)
+    client.force_login(editor)
+    response = client.post("/leads/regions/add/", {"province": "江苏省", "city": "", "org": bank.north.pk})
+    assert response.status_code == 302
+    again = client.post("/leads/regions/add/", {"province": "江苏省", "city": "", "org": bank.south.pk})
+    assert again.status_code == 200 and "already exists" in again.content.decode()
+    assert 'value="江苏省"' in again.content.decode()
+    grant(editor, FEED, scope="all")
+    services.capture_from_channel(
+        editor, "mobile_banking", [{"name": "甲", "mobile": "13912345678", "channel_ref": "R1"}]
+    )
+    assert Lead.objects.get(channel_ref="R1").org == bank.north
+    route = RegionRoute.objects.get()
+    page = client.get("/leads/regions/").content.decode()
+    assert "江苏省" in page and 'data-testid="remove-route"' in page and 'data-testid="add-button"' in page
+    assert client.post(f"/leads/regions/{route.pk}/delete/").status_code == 302
+    services.capture_from_channel(
+        editor, "mobile_banking", [{"name": "乙", "mobile": "13912345678", "channel_ref": "R2"}]
+    )
+    assert Lead.objects.get(channel_ref="R2").org == bank.head
+    RegionRoute.objects.create(province="广东省", org=bank.south)
+    client.force_login(reader)
+    page = client.get("/leads/regions/").content.decode()
+    assert "广东省" in page and 'data-testid="remove-route"' not in page and 'data-testid="add-button"' not in page
+    assert client.post("/leads/regions/add/", {"province": "浙江省", "org": bank.north.pk}).status_code == 403
