@@ -19,6 +19,7 @@ stored. Then, set-based (a fixed number of queries for the batch):
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -59,11 +60,9 @@ def mobile_region(value: str, field_name: str = "mobile") -> Region:
     """The number's ownership: a mainland mobile's province, city and carrier, or a valid foreign
     number (no region). Anything else is refused with a message that says what to enter."""
     text = (value or "").strip()
-    try:
+    with contextlib.suppress(DomainError):  # not a mainland mobile: perhaps a foreign number (below)
         facts = parse_mobile(text, field_name)
         return Region(facts.number, facts.province, facts.city, facts.carrier)
-    except DomainError:
-        pass
     digits = re.sub(r"[\s()-]", "", text)
     if digits.startswith("00"):
         digits = "+" + digits[2:]
