@@ -86,6 +86,16 @@ class Interaction(models.Model):
         related_name="interactions",
         db_index=False,  # interaction_customer_time leads with it
     )
+    # A follow-up on a potential customer (LEAD-10): the lead's, not a customer's, touch.
+    lead = models.ForeignKey(
+        "leads.Lead",
+        verbose_name=_("potential customer"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="interactions",
+        db_index=False,  # interaction_lead_time, partial: most rows are customers'
+    )
     employee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("employee"),
@@ -111,6 +121,8 @@ class Interaction(models.Model):
         help_text=_("The sending channel's own reference; unique per source, so a feed re-run adds nothing."),
     )
     is_contact = models.BooleanField(_("counts as a contact"), default=False)
+    # A follow-up on a lead that counts as valid (LEAD-10): it keeps the holder's protection.
+    is_valid_followup = models.BooleanField(_("valid follow-up"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -142,6 +154,7 @@ class Interaction(models.Model):
             # Who recorded a row (a user's deletion): the automatic feeds' rows have nobody, and
             # stay out of the index, so a feed's bulk insert does not write to it.
             models.Index(fields=["created_by"], condition=Q(created_by__isnull=False), name="interaction_created_by"),
+            models.Index(fields=["lead", "occurred_at"], condition=Q(lead__isnull=False), name="interaction_lead_time"),
         ]
         constraints = [
             # Automatic feeds are idempotent: one row per channel reference and source.

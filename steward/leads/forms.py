@@ -19,7 +19,12 @@ class LeadForm(StewardForm):
         help_text=_("If the person says they are a customer already."),
     )
     campaign = forms.CharField(label=_("campaign"), max_length=100, required=False)
-    institution = forms.CharField(label=_("institution"), max_length=100, required=False)
+    institution = forms.CharField(
+        label=_("institution code"),
+        max_length=40,
+        required=False,
+        help_text=_("If an institution (a payroll company, a partner) brought the person."),
+    )
 
 
 class RegionRouteForm(StewardModelForm):

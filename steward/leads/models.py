@@ -67,6 +67,18 @@ class LeadPool(models.Model):
     new_lead_cooling_hours = models.PositiveIntegerField(
         _("hours before a newly pooled lead may be claimed"), default=0
     )
+
+    # Who may claim (besides holding leads.lead:claim): the staff of the pool's org and the orgs
+    # below it, of the pool's org only, or only the people named.
+    class Claimers(models.TextChoices):
+        ORG_TREE = "org_tree", _("Staff of the org and the orgs below it")
+        ORG = "org", _("Staff of the org itself")
+        NAMED = "named", _("Only the people named")
+
+    claimers = models.CharField(_("who may claim"), max_length=10, choices=Claimers.choices, default=Claimers.ORG_TREE)
+    named_claimers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("people who may claim"), blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     objects = ScopedQuerySet.as_manager()
@@ -122,6 +134,98 @@ class RegionRoute(models.Model):
         return reverse("leads:region_edit", args=[self.pk])
 
 
+class Institution(models.Model):
+    """A body that brings leads in bulk (LEAD-01): a payroll company whose staff are offered an
+    account, a partner institution. The lead carries it, so its leads can be counted and followed."""
+
+    class Kind(models.TextChoices):
+        PAYROLL = "payroll", _("Payroll company")
+        PARTNER = "partner", _("Partner institution")
+        OTHER = "other", _("Other institution")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PAYROLL)
+    # The org that looks after the association (its leads are routed there unless the file says otherwise).
+    org = models.ForeignKey("org.Org", verbose_name=_("org"), on_delete=models.PROTECT, related_name="+")
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+
+    @classmethod
+    def scope_q(cls, user, grant):
+        return Q()  # a bank-wide list, like the region table
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProtectionRule(models.Model):
+    """How long a holder keeps a lead without working it (LEAD-04, LEAD-09), per org (and below)
+    and lead level; the nearest org's rule for the level wins, then its rule for every level, then
+    the bank-wide default (org empty). A lead is reclaimed when its holder did not contact it within
+    `first_contact_days` of getting it, or after `max_followups_without_intent` follow-ups without it
+    reaching "intent", or when fewer than `min_valid_followups` valid follow-ups were recorded in any
+    `valid_window_days` (each valid follow-up moves the deadline on)."""
+
+    class ReclaimTo(models.TextChoices):
+        ORG_POOL = "org_pool", _("The org's public pool")
+        POOL = "pool", _("A named pool")
+        PERSON = "person", _("A named person")
+
+    org = models.ForeignKey(
+        "org.Org",
+        verbose_name=_("org"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Empty: the whole bank."),
+    )
+    level = models.CharField(_("lead level"), max_length=10, blank=True, help_text=_("Empty: every level."))
+    first_contact_days = models.PositiveIntegerField(_("days to the first contact"), default=7)
+    max_followups_without_intent = models.PositiveIntegerField(
+        _("follow-ups allowed without reaching intent"), null=True, blank=True, help_text=_("Empty: no limit.")
+    )
+    min_valid_followups = models.PositiveIntegerField(_("valid follow-ups required"), default=1)
+    valid_window_days = models.PositiveIntegerField(_("within days"), default=30)
+    remind_days_before = models.PositiveIntegerField(_("remind the holder days before"), default=1)
+    reclaim_to = models.CharField(_("reclaim to"), max_length=10, choices=ReclaimTo.choices, default=ReclaimTo.ORG_POOL)
+    reclaim_pool = models.ForeignKey(
+        LeadPool, verbose_name=_("pool"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reclaim_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    scope_org_field = "org"
+
+    class Meta:
+        ordering = ["org__path", "level", "pk"]
+        verbose_name = _("protection rule")
+        verbose_name_plural = _("protection rules")
+        constraints = [
+            models.UniqueConstraint(fields=["org", "level"], name="protection_rule_one_per_org_level"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org or _('Whole bank')} · {self.level or _('every level')}"
+
+
 class Lead(models.Model):
     class Source(models.TextChoices):
         CHANNEL = "channel", _("External channel")
@@ -137,6 +241,11 @@ class Lead(models.Model):
         VALID = "valid", pgettext_lazy("lead stage", "Valid")
         CONVERTED = "converted", pgettext_lazy("lead stage", "Converted")
         INVALID = "invalid", pgettext_lazy("lead stage", "Invalid")
+
+    class Level(models.TextChoices):
+        HIGH = "high", pgettext_lazy("lead level", "High")
+        NORMAL = "normal", pgettext_lazy("lead level", "Normal")
+        LOW = "low", pgettext_lazy("lead level", "Low")
 
     name = models.CharField(_("name"), max_length=100)
     mobile = PiiCharField(_("mobile"), max_length=20, blank=True, pii_kind="mobile", index_field="mobile_index")
@@ -174,12 +283,38 @@ class Lead(models.Model):
     # When it last entered its pool (a pool's cooling period for new leads counts from here).
     pooled_at = models.DateTimeField(_("in the pool since"), null=True, blank=True)
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.NEW)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.NORMAL)
+    # The current holder's protection (LEAD-04): since when they hold it, until when it is theirs
+    # without more work (the countdown), and their follow-ups since they got it.
+    assigned_at = models.DateTimeField(_("held since"), null=True, blank=True)
+    protected_until = models.DateTimeField(_("protected until"), null=True, blank=True)
+    # The deadline its holder was last reminded of (one reminder per deadline, LEAD-09).
+    reminded_for = models.DateTimeField(null=True, blank=True, editable=False)
+    followups = models.PositiveIntegerField(_("follow-ups"), default=0)
+    valid_followups = models.PositiveIntegerField(_("valid follow-ups"), default=0)
+    last_followup_at = models.DateTimeField(_("last follow-up"), null=True, blank=True)
+    # When it reached these stages (quotas count new intent leads per day, TASK-05).
+    intent_at = models.DateTimeField(_("intent since"), null=True, blank=True)
+    valid_at = models.DateTimeField(_("valid since"), null=True, blank=True)
+    converted_at = models.DateTimeField(_("converted at"), null=True, blank=True)
+    invalid_reason = models.CharField(_("why invalid"), max_length=200, blank=True)
+    # A duplicate merged into another lead (LEAD-05): kept for its history, hidden from lists.
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
     channel = models.CharField(_("channel"), max_length=40, blank=True)
     # The channel's own reference: a lead sent again with it adds nothing.
     channel_ref = models.CharField(_("channel reference"), max_length=CHANNEL_REF_MAX, blank=True)
     campaign = models.CharField(_("campaign"), max_length=100, blank=True)
-    institution = models.CharField(_("institution"), max_length=100, blank=True)
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("institution"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="leads",
+    )
     import_number = models.CharField(_("import number"), max_length=40, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
@@ -200,7 +335,12 @@ class Lead(models.Model):
                 fields=["channel", "channel_ref"], condition=~Q(channel_ref=""), name="lead_channel_ref_unique"
             )
         ]
-        indexes = [models.Index(fields=["org", "stage"], name="lead_org_stage")]
+        indexes = [
+            models.Index(fields=["org", "stage"], name="lead_org_stage"),
+            models.Index(fields=["holder", "stage"], name="lead_holder_stage"),
+            # The reclaim job's and the reminder's read: held leads by deadline.
+            models.Index(fields=["protected_until"], condition=Q(holder__isnull=False), name="lead_protected_until"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -222,6 +362,10 @@ class LeadMove(models.Model):
         CLAIM = "claim", _("Claimed")
         ASSIGN = "assign", _("Assigned")
         RECLAIM = "reclaim", _("Reclaimed")
+        RELEASE = "release", _("Given back to the pool")
+        INVALIDATE = "invalidate", _("Moved to the invalid pool")
+        MERGE = "merge", _("Merged into another lead")
+        CONVERT = "convert", _("Converted into a customer")
 
     lead = models.ForeignKey(Lead, verbose_name=_("potential customer"), on_delete=models.CASCADE, related_name="moves")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
@@ -245,6 +389,10 @@ class LeadMove(models.Model):
         related_name="+",
     )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
+    # A reclaim's rule (LEAD-09: "each reclaim is logged with the rule that fired").
+    rule = models.ForeignKey(
+        ProtectionRule, verbose_name=_("rule"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
@@ -258,3 +406,40 @@ class LeadMove(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class Opportunity(models.Model):
+    """A chance of business with a lead (LEAD-11): what product, how much, how likely; it moves
+    through its own stages while the lead is followed, and stays in the lead's history."""
+
+    class Stage(models.TextChoices):
+        IDENTIFIED = "identified", pgettext_lazy("opportunity stage", "Identified")
+        PROPOSED = "proposed", pgettext_lazy("opportunity stage", "Proposal made")
+        NEGOTIATING = "negotiating", pgettext_lazy("opportunity stage", "Negotiating")
+        WON = "won", pgettext_lazy("opportunity stage", "Won")
+        LOST = "lost", pgettext_lazy("opportunity stage", "Lost")
+
+    lead = models.ForeignKey(
+        Lead, verbose_name=_("potential customer"), on_delete=models.CASCADE, related_name="opportunities"
+    )
+    title = models.CharField(_("title"), max_length=100)
+    product = models.CharField(_("product"), max_length=100, blank=True)
+    amount = models.DecimalField(_("expected amount"), max_digits=18, decimal_places=2, null=True, blank=True)
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.IDENTIFIED)
+    expected_on = models.DateField(_("expected by"), null=True, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("opportunity")
+        verbose_name_plural = _("opportunities")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("leads:detail", args=[self.lead_id])

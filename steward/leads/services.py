@@ -36,14 +36,14 @@ from steward.core.errors import DomainError
 from steward.customers.identity import parse_mobile, parse_resident_id
 from steward.customers.models import Customer
 from steward.leads.defaults import DEFAULT_ORG
-from steward.leads.models import CHANNEL_REF_MAX, Lead, LeadPool, RegionRoute
+from steward.leads.models import CHANNEL_REF_MAX, Institution, Lead, LeadPool, RegionRoute
 from steward.leads.permissions import ADD, FEED, ROUTE_CHANGE
 from steward.org.models import Org
 from steward.privacy.crypto import blind_index
 
 MAX_BATCH = 500
 FIELDS = {"name", "mobile", "id_number", "customer_number", "channel_ref", "campaign", "institution"}
-LIMITS = {"name": 100, "customer_number": 32, "channel_ref": CHANNEL_REF_MAX, "campaign": 100, "institution": 100}
+LIMITS = {"name": 100, "customer_number": 32, "channel_ref": CHANNEL_REF_MAX, "campaign": 100, "institution": 40}
 CHANNEL_RE = re.compile(r"^[a-z0-9_.-]{1,40}$")
 
 
@@ -169,6 +169,20 @@ def check_lead(values: Mapping, *, needs_ref: bool, where: str = "") -> CheckedL
     )
 
 
+def institutions_by_code(leads: list[CheckedLead], *, where) -> dict[str, Institution]:
+    """The active institutions the leads name by code; a code naming none is refused, with the
+    lead's position (`where(lead)`)."""
+    codes = {lead.institution for lead in leads if lead.institution}
+    found = {i.code: i for i in Institution.objects.filter(code__in=codes, is_active=True)} if codes else {}
+    for lead in leads:
+        if lead.institution and lead.institution not in found:
+            raise DomainError(
+                where(lead) + _("no active institution has the code %(code)s.") % {"code": lead.institution},
+                field="institution",
+            )
+    return found
+
+
 # ---------------------------------------------------------------- matching
 
 
@@ -269,6 +283,9 @@ def _capture(actor, rows: list, *, source: str, channel: str, now=None) -> Captu
     result.already_known = result.received - len(fresh)
     if not fresh:
         return result
+    institutions = institutions_by_code(
+        checked, where=lambda lead: _("Lead %(n)s: ") % {"n": checked.index(lead) + 1} if len(rows) > 1 else ""
+    )
     matches = match_customers(fresh)
     table, fallback = route_table(), default_org().pk
     pools: dict[int, LeadPool] = {}
@@ -304,7 +321,7 @@ def _capture(actor, rows: list, *, source: str, channel: str, now=None) -> Captu
                 channel=channel,
                 channel_ref=lead.channel_ref,
                 campaign=lead.campaign,
-                institution=lead.institution,
+                institution=institutions.get(lead.institution),
                 created_by=actor,
                 created_at=now,
             )

@@ -54,7 +54,9 @@ class LeadEntrySerializer(serializers.Serializer):
     id_number = serializers.CharField(max_length=18, required=False, allow_blank=True)
     customer_number = serializers.CharField(max_length=32, required=False, allow_blank=True)
     campaign = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    institution = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    institution = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, help_text="The code of an active institution."
+    )
 
 
 class ChannelLeadSerializer(LeadEntrySerializer):

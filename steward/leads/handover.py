@@ -1,0 +1,197 @@
+"""Leads changing hands in bulk (LEAD-03, LEAD-06, LEAD-08, LEAD-09): the one writer of holders.
+
+Allocation, approved applications, claims' neighbours (release, invalid), and the reclaim job all
+move leads through here, set-based: one locking read of the leads, a few UPDATEs (one per holder
+or pool, with the deadline by level in the statement), one bulk insert of the moves, and one audit
+entry per batch. Every function takes the leads it is given only if they are still where the caller
+expects (`only_unheld`, `only_held_by`): of two runs at once, the second skips what the first took.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+from django.db import transaction
+from django.db.models import Case, Value, When
+from django.utils import timezone
+
+from steward.audit.services import log_bulk
+from steward.leads.models import Lead, LeadMove, LeadPool
+from steward.leads.protection import RuleBook, first_deadline
+from steward.org.models import Employee
+
+BATCH = 2000
+
+
+def _chunks(ids: list[int], size: int = BATCH) -> Iterable[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _locked(ids: Iterable[int], *, only_unheld: bool, only_pool: int | None, only_held: bool = False):
+    """(id, org, level, holder, pool) of the leads still where the caller expects, locked."""
+    rows = []
+    for chunk in _chunks(sorted(set(ids))):
+        query = Lead.objects.select_for_update().filter(pk__in=chunk, merged_into__isnull=True)
+        if only_unheld:
+            query = query.filter(holder__isnull=True)
+        if only_held:
+            query = query.filter(holder__isnull=False)
+        if only_pool is not None:
+            query = query.filter(pool_id=only_pool)
+        rows.extend(query.order_by("pk").values_list("pk", "org_id", "level", "holder_id", "pool_id"))
+    return rows
+
+
+def hand_over(
+    actor,
+    leads_by_holder: Mapping[int, Iterable[int]],
+    *,
+    kind: str = LeadMove.Kind.ASSIGN,
+    reason: str = "",
+    only_unheld: bool = False,
+    only_pool: int | None = None,
+    rule=None,
+    now=None,
+) -> int:
+    """Give each listed lead to its holder (an employee id): the holder's org, out of any pool,
+    protection from now by the holder's org's rule for the lead's level, follow-ups counted afresh.
+    Returns how many moved (fewer when some were no longer where `only_*` expected)."""
+    now = now or timezone.now()
+    wanted = {lead_id: holder_id for holder_id, ids in leads_by_holder.items() for lead_id in ids}
+    if not wanted:
+        return 0
+    with transaction.atomic():
+        rows = _locked(wanted, only_unheld=only_unheld, only_pool=only_pool)
+        holder_orgs = dict(Employee.objects.filter(pk__in=set(wanted.values())).values_list("pk", "org_id"))
+        rules = RuleBook()
+        by_holder: dict[int, list[int]] = defaultdict(list)
+        levels = set()
+        for pk, _org, level, _holder, _pool in rows:
+            by_holder[wanted[pk]].append(pk)
+            levels.add(level)
+        for holder_id, ids in by_holder.items():
+            org_id = holder_orgs[holder_id]
+            deadline = Case(
+                *[When(level=lv, then=Value(first_deadline(rules.for_lead(org_id, lv), now))) for lv in sorted(levels)]
+            )
+            for chunk in _chunks(ids):
+                Lead.objects.filter(pk__in=chunk).update(
+                    holder_id=holder_id,
+                    org_id=org_id,
+                    pool=None,
+                    pooled_at=None,
+                    assigned_at=now,
+                    protected_until=deadline,
+                    reminded_for=None,
+                    followups=0,
+                    valid_followups=0,
+                    last_followup_at=None,
+                )
+        LeadMove.objects.bulk_create(
+            [
+                LeadMove(
+                    lead_id=pk,
+                    kind=kind,
+                    pool_id=pool_id,
+                    from_holder_id=holder_id,
+                    to_holder_id=wanted[pk],
+                    reason=reason[:200],
+                    rule=rule,
+                    at=now,
+                )
+                for pk, _org, _level, holder_id, pool_id in rows
+            ],
+            batch_size=BATCH,
+        )
+        log_bulk("update", Lead, [row[0] for row in rows], actor=actor, message=f"leads {kind}: {reason}"[:200])
+    return len(rows)
+
+
+def public_pools(org_ids: Iterable[int]) -> dict[int, int]:
+    """Each org's public pool id, made where missing."""
+    from steward.leads.services import public_pool
+
+    org_ids = set(org_ids)
+    found = dict(LeadPool.objects.filter(org_id__in=org_ids, kind=LeadPool.Kind.PUBLIC).values_list("org_id", "pk"))
+    for org_id in org_ids - set(found):
+        found[org_id] = public_pool(org_id).pk
+    return found
+
+
+def to_pools(
+    actor,
+    leads_by_pool: Mapping[int, Iterable[int]],
+    *,
+    kind: str,
+    reason: str = "",
+    reasons: Mapping[int, str] | None = None,
+    rules: Mapping[int, object] | None = None,
+    only_unheld: bool = False,
+    only_pool: int | None = None,
+    only_held: bool = False,
+    stage: str | None = None,
+    now=None,
+) -> int:
+    """Put each listed lead into its pool (a pool id), without a holder, and the pool's org. Used
+    for a move down the org tree (kind assign), a reclaim (with the rule that fired, per lead), a
+    holder giving a lead back (release) and the invalid pool (with `stage` invalid)."""
+    now = now or timezone.now()
+    wanted = {lead_id: pool_id for pool_id, ids in leads_by_pool.items() for lead_id in ids}
+    if not wanted:
+        return 0
+    reasons, rules = reasons or {}, rules or {}
+    with transaction.atomic():
+        rows = _locked(wanted, only_unheld=only_unheld, only_pool=only_pool, only_held=only_held)
+        pool_orgs = dict(LeadPool.objects.filter(pk__in=set(wanted.values())).values_list("pk", "org_id"))
+        by_pool: dict[int, list[int]] = defaultdict(list)
+        for pk, *_rest in rows:
+            by_pool[wanted[pk]].append(pk)
+        extra = {"stage": stage} if stage else {}
+        for pool_id, ids in by_pool.items():
+            for chunk in _chunks(ids):
+                Lead.objects.filter(pk__in=chunk).update(
+                    pool_id=pool_id,
+                    org_id=pool_orgs[pool_id],
+                    pooled_at=now,
+                    holder=None,
+                    assigned_at=None,
+                    protected_until=None,
+                    reminded_for=None,
+                    **extra,
+                )
+        LeadMove.objects.bulk_create(
+            [
+                LeadMove(
+                    lead_id=pk,
+                    kind=kind,
+                    pool_id=wanted[pk],
+                    from_holder_id=holder_id,
+                    reason=(reasons.get(pk) or reason)[:200],
+                    rule=rules.get(pk),
+                    at=now,
+                )
+                for pk, _org, _level, holder_id, _pool in rows
+            ],
+            batch_size=BATCH,
+        )
+        log_bulk("update", Lead, [row[0] for row in rows], actor=actor, message=f"leads {kind}: {reason}"[:200])
+    return len(rows)
+
+
+def move_to_org(
+    actor, leads_by_org: Mapping[int, Iterable[int]], *, reason: str = "", only_unheld=True, only_pool=None, now=None
+) -> int:
+    """Step-by-step allocation's move down a level: each listed lead into that org's public pool."""
+    leads_by_org = {org_id: list(ids) for org_id, ids in leads_by_org.items()}
+    pools = public_pools(leads_by_org)
+    return to_pools(
+        actor,
+        {pools[org_id]: ids for org_id, ids in leads_by_org.items()},
+        kind=LeadMove.Kind.ASSIGN,
+        reason=reason,
+        only_unheld=only_unheld,
+        only_pool=only_pool,
+        now=now,
+    )
