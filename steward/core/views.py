@@ -290,6 +290,7 @@ class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
             )
             return table_to_xlsx(table, self.title, request.user, filters=request.GET)
         filterset, table = self.paginated_table(request)
+        table.empty_action = self.empty_action(request)
         context = {
             "title": self.title,
             "table": table,
@@ -309,6 +310,11 @@ class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
 
     def extra_context(self, request) -> dict:
         return {}
+
+    def empty_action(self, request):
+        """None, or (label, url) of a button the list shows when it finds nothing (e.g. the
+        customer search's "Save as potential customer", LEAD-12)."""
+        return None
 
 
 class ObjectDetailView(PermissionRequiredMixin, ScopedObjectMixin, View):

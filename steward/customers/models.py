@@ -403,6 +403,7 @@ class OwnershipChange(models.Model):
         MANUAL = "manual", _("Assigned")
         INTAKE = "intake", _("Core banking file")
         CONFLICT = "conflict", _("Ownership conflict resolved")
+        LEAD = "lead", _("Converted from a potential customer")
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="ownership_changes")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)

@@ -80,6 +80,18 @@ class CustomerListView(ObjectListView):
     # Tick customers, then add them to a group or tag them (registered by steward.tags).
     bulk_actions = ("tags.group_add", "tags.group_remove", "tags.tag_add", "tags.tag_remove")
 
+    def empty_action(self, request):
+        """A search that finds no customer offers to keep the person as a potential customer (LEAD-12)."""
+        from urllib.parse import urlencode
+
+        query = (request.GET.get("q") or "").strip()
+        if not query or not has_permission(request.user, "leads.lead:add"):
+            return None
+        return (
+            _("Save “%(text)s” as a potential customer") % {"text": query[:40]},
+            reverse("leads:add") + "?" + urlencode({"q": query[:100]}),
+        )
+
     def table_queryset(self, queryset):
         """A quick search joins the figures row inner (every customer has one: the signal and the
         intake create it, so the rows are the same). Then, when a name prefix matches many customers

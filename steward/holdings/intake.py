@@ -1649,6 +1649,10 @@ def load_day(
         for entity, path in files.items():
             batch = load_file(actor, path, entity, data_date, source=source, part=part, now=now, progress=progress)
             result.batches.append(batch)
+            if batch.status == IntakeBatch.Status.LOADED:
+                from steward.holdings.signals import file_loaded
+
+                file_loaded.send(sender=load_day, entity=entity, data_date=data_date, now=now, actor=actor)
         applied = any(b.status == IntakeBatch.Status.LOADED for b in result.batches)
         if applied:
             # What was just written is what the figures and the next loads compare against.

@@ -6,3 +6,8 @@ from django.dispatch import Signal
 # figures commit on their own), so a receiver works on committed data and wraps its own writes in
 # a transaction. Arguments: data_date, now, actor (None for the scheduled job and the command).
 day_loaded = Signal()
+
+# Sent by `load_day` after each entity file it applied (committed), before the day's figures:
+# e.g. the leads convert as soon as the customers file is in, whatever other file the day awaits.
+# Arguments: entity ("customers", "accounts", …), data_date, now, actor.
+file_loaded = Signal()

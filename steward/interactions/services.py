@@ -188,6 +188,38 @@ def _sentence(message: str) -> str:
     return message[:1].upper() + message[1:]
 
 
+def checked_manual_values(
+    *, channel, direction, occurred_at, duration_seconds, outcome, summary, next_step, now
+) -> dict:
+    """The fields of a contact entered by hand, checked (shared by customers' contacts and leads'
+    follow-ups, LEAD-10): the time not in the future, the outcome one the channel has."""
+    summary, next_step = (summary or "").strip(), (next_step or "").strip()
+    values = {
+        "channel": channel,
+        "direction": direction,
+        "outcome": outcome,
+        "occurred_at": occurred_at,
+        "duration_seconds": duration_seconds,
+        "summary": summary,
+        "next_step": next_step,
+    }
+    try:
+        _check_common(values, now)
+    except DomainError as error:
+        raise DomainError(_sentence(str(error.message)), field=error.field) from None
+    if outcome not in MANUAL_OUTCOMES[channel]:
+        raise DomainError(
+            _("“%(outcome)s” is no outcome for the channel %(channel)s; choose one of: %(choices)s.")
+            % {
+                "outcome": Outcome(outcome).label,
+                "channel": Channel(channel).label,
+                "choices": ", ".join(str(Outcome(o).label) for o in MANUAL_OUTCOMES[channel]),
+            },
+            field="outcome",
+        )
+    return values
+
+
 @service
 def record_interaction(
     actor,
@@ -215,30 +247,16 @@ def record_interaction(
             _("This customer was merged into another one; record the contact on the surviving customer."),
             field="customer",
         )
-    summary, next_step = (summary or "").strip(), (next_step or "").strip()
-    values = {
-        "channel": channel,
-        "direction": direction,
-        "outcome": outcome,
-        "occurred_at": occurred_at,
-        "duration_seconds": duration_seconds,
-        "summary": summary,
-        "next_step": next_step,
-    }
-    try:
-        _check_common(values, now)
-    except DomainError as error:
-        raise DomainError(_sentence(str(error.message)), field=error.field) from None
-    if outcome not in MANUAL_OUTCOMES[channel]:
-        raise DomainError(
-            _("“%(outcome)s” is no outcome for the channel %(channel)s; choose one of: %(choices)s.")
-            % {
-                "outcome": Outcome(outcome).label,
-                "channel": Channel(channel).label,
-                "choices": ", ".join(str(Outcome(o).label) for o in MANUAL_OUTCOMES[channel]),
-            },
-            field="outcome",
-        )
+    values = checked_manual_values(
+        channel=channel,
+        direction=direction,
+        occurred_at=occurred_at,
+        duration_seconds=duration_seconds,
+        outcome=outcome,
+        summary=summary,
+        next_step=next_step,
+        now=now,
+    )
     interaction = Interaction.objects.create(
         customer=customer,
         employee=actor,
@@ -434,3 +452,20 @@ def record_automatic(rows: Iterable[Mapping], *, source: str, now: dt.datetime |
                 log_bulk("create", Interaction, ids, message=f"automatic feed {source}")
             touch_last_contact(row["customer_id"] for row in new if counts_as_contact(row["outcome"]))
     return created
+
+
+def record_lead_touch(actor, lead, values: Mapping, *, is_valid_followup: bool, now: dt.datetime) -> Interaction:
+    """A follow-up on a potential customer (LEAD-10) as an interaction: the same record as a
+    customer's contact, carrying the lead (and its customer once it has one). `values` come from
+    `checked_manual_values`; the leads module decides validity and moves the lead."""
+    return Interaction.objects.create(
+        lead=lead,
+        customer_id=lead.customer_id,
+        employee=actor,
+        source=Source.MANUAL,
+        is_contact=counts_as_contact(values["outcome"]),
+        is_valid_followup=is_valid_followup,
+        created_by=actor,
+        created_at=now,
+        **values,
+    )

@@ -1,8 +1,9 @@
-"""Declared parameters of potential customers (LEAD-02)."""
+"""Declared parameters of potential customers (LEAD-02, LEAD-10)."""
 
 from steward.basedata.defaults import ParameterSpec
 
 DEFAULT_ORG = "leads.default_org"
+VALID_CALL_SECONDS = "leads.valid_call_seconds"
 
 PARAMETERS = [
     ParameterSpec(
@@ -13,5 +14,15 @@ PARAMETERS = [
         "Potential customers: the org (code) that receives a lead whose mobile's region has no route, "
         "or a foreign number; empty: the head office",
         "leads",
+    ),
+    ParameterSpec(
+        VALID_CALL_SECONDS,
+        "int",
+        "30",
+        "潜在客户：有效跟进电话的最短通话时长（秒）",
+        "Potential customers: the shortest answered call (seconds) that counts as a valid follow-up",
+        "leads",
+        "0",
+        "3600",
     ),
 ]

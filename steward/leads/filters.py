@@ -3,9 +3,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from steward.core.filters import StewardFilterSet
-from steward.leads.models import Lead, RegionRoute
+from steward.leads.models import Institution, Lead, LeadPool, RegionRoute
 
 WHOSE = [("true", _("Mine only"))]
+EXPIRING = [("true", _("Protection ends within a day"))]
 
 
 class LeadFilterSet(StewardFilterSet):
@@ -14,12 +15,32 @@ class LeadFilterSet(StewardFilterSet):
         label=_("whose"), method="by_mine", choices=WHOSE, empty_label=pgettext_lazy("filter", "Any")
     )
 
+    expiring = django_filters.ChoiceFilter(
+        label=_("protection"), method="by_expiring", choices=EXPIRING, empty_label=pgettext_lazy("filter", "Any")
+    )
+    created_within = django_filters.NumberFilter(
+        label=_("created within (days)"), method="by_created_within", min_value=1, max_value=3660
+    )
+
     class Meta:
         model = Lead
-        fields = ["q", "stage", "source", "mine"]
+        fields = ["q", "stage", "level", "source", "mine", "expiring", "created_within"]
 
     def by_mine(self, queryset, name, value):
         return queryset.filter(holder=self.request.user) if value == "true" else queryset
+
+    def by_expiring(self, queryset, name, value):
+        if value != "true":
+            return queryset
+        from django.utils import timezone
+
+        soon = timezone.now() + timezone.timedelta(days=1)
+        return queryset.filter(holder__isnull=False, protected_until__lte=soon)
+
+    def by_created_within(self, queryset, name, value):
+        from django.utils import timezone
+
+        return queryset.filter(created_at__gte=timezone.now() - timezone.timedelta(days=int(value)))
 
 
 class ClaimableLeadFilterSet(StewardFilterSet):
@@ -36,3 +57,19 @@ class RegionRouteFilterSet(StewardFilterSet):
     class Meta:
         model = RegionRoute
         fields = ["q"]
+
+
+class LeadPoolFilterSet(StewardFilterSet):
+    search_fields = ("name__icontains", "org__name__startswith")
+
+    class Meta:
+        model = LeadPool
+        fields = ["q", "kind"]
+
+
+class InstitutionFilterSet(StewardFilterSet):
+    search_fields = ("name__icontains", "code__startswith")
+
+    class Meta:
+        model = Institution
+        fields = ["q", "kind", "is_active"]

@@ -29,7 +29,7 @@ def _chunks(ids: list[int], size: int = BATCH) -> Iterable[list[int]]:
         yield ids[start : start + size]
 
 
-def _locked(ids: Iterable[int], *, only_unheld: bool, only_pool: int | None, only_held: bool = False):
+def _locked(ids: Iterable[int], *, only_unheld: bool, only_pool: int | None, only_held: bool = False, expired_by=None):
     """(id, org, level, holder, pool) of the leads still where the caller expects, locked."""
     rows = []
     for chunk in _chunks(sorted(set(ids))):
@@ -40,6 +40,8 @@ def _locked(ids: Iterable[int], *, only_unheld: bool, only_pool: int | None, onl
             query = query.filter(holder__isnull=False)
         if only_pool is not None:
             query = query.filter(pool_id=only_pool)
+        if expired_by is not None:  # a follow-up recorded meanwhile saved it
+            query = query.filter(protected_until__lte=expired_by)
         rows.extend(query.order_by("pk").values_list("pk", "org_id", "level", "holder_id", "pool_id"))
     return rows
 
@@ -52,6 +54,7 @@ def hand_over(
     reason: str = "",
     only_unheld: bool = False,
     only_pool: int | None = None,
+    expired_by=None,
     rule=None,
     now=None,
 ) -> int:
@@ -63,7 +66,7 @@ def hand_over(
     if not wanted:
         return 0
     with transaction.atomic():
-        rows = _locked(wanted, only_unheld=only_unheld, only_pool=only_pool)
+        rows = _locked(wanted, only_unheld=only_unheld, only_pool=only_pool, expired_by=expired_by)
         holder_orgs = dict(Employee.objects.filter(pk__in=set(wanted.values())).values_list("pk", "org_id"))
         rules = RuleBook()
         by_holder: dict[int, list[int]] = defaultdict(list)
@@ -131,6 +134,7 @@ def to_pools(
     only_unheld: bool = False,
     only_pool: int | None = None,
     only_held: bool = False,
+    expired_by=None,
     stage: str | None = None,
     now=None,
 ) -> int:
@@ -143,7 +147,7 @@ def to_pools(
         return 0
     reasons, rules = reasons or {}, rules or {}
     with transaction.atomic():
-        rows = _locked(wanted, only_unheld=only_unheld, only_pool=only_pool, only_held=only_held)
+        rows = _locked(wanted, only_unheld=only_unheld, only_pool=only_pool, only_held=only_held, expired_by=expired_by)
         pool_orgs = dict(LeadPool.objects.filter(pk__in=set(wanted.values())).values_list("pk", "org_id"))
         by_pool: dict[int, list[int]] = defaultdict(list)
         for pk, *_rest in rows:

@@ -298,6 +298,18 @@ class Lead(models.Model):
     valid_at = models.DateTimeField(_("valid since"), null=True, blank=True)
     converted_at = models.DateTimeField(_("converted at"), null=True, blank=True)
     invalid_reason = models.CharField(_("why invalid"), max_length=200, blank=True)
+    # The RM credited with the conversion: whoever held the lead when the person became a customer.
+    converted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("converted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The next appointment the holder made (LEAD-10): on their calendar, with a reminder.
+    appointment_at = models.DateTimeField(_("next appointment"), null=True, blank=True)
+    appointment_note = models.CharField(_("appointment"), max_length=200, blank=True)
     # A duplicate merged into another lead (LEAD-05): kept for its history, hidden from lists.
     merged_into = models.ForeignKey(
         "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -1,7 +1,8 @@
 """Claiming a lead from a pool (LEAD-06), correct when many people act at once.
 
-Who may claim: a holder of leads.lead:claim who works in the pool's org or an org below it (a
-branch's public pool is claimed by its sub-branches' and teams' people). The pool's rules, each
+Who may claim: a holder of leads.lead:claim whom the pool's `claimers` rule admits — by default
+whoever works in the pool's org or an org below it (a branch's public pool is claimed by its
+sub-branches' and teams' people); or the pool's org's own staff only; or only the people named. The pool's rules, each
 optional: claims per person per day, the most leads a person holds at once (库容; stages the pool
 names do not count), how long a reclaimed lead stays closed to its previous holder, and how long a
 newly pooled lead waits before anyone may claim it. The invalid pool is never claimed from.
@@ -29,6 +30,7 @@ from steward.audit.services import log_event
 from steward.core.errors import DomainError
 from steward.leads.models import Lead, LeadMove, LeadPool
 from steward.leads.permissions import CLAIM
+from steward.leads.protection import RuleBook, first_deadline
 from steward.org.models import Employee
 
 # A lead in these stages is not "held" for the cap: it has left the pools' business.
@@ -43,11 +45,14 @@ def claimable_pools(actor):
     # The org's path and each ancestor's ("000001/", "000001/000004/", …).
     parts = org.path.strip("/").split("/")
     prefixes = ["".join(f"{part}/" for part in parts[:n]) for n in range(1, len(parts) + 1)]
-    return (
-        LeadPool.objects.filter(org__path__in=prefixes)
-        .exclude(kind=LeadPool.Kind.INVALID)
-        .filter(Q(kind__in=[LeadPool.Kind.PUBLIC, LeadPool.Kind.DEPARTMENT]) | Q(holder=actor))
+    Claimers = LeadPool.Claimers
+    shared = LeadPool.objects.filter(kind__in=[LeadPool.Kind.PUBLIC, LeadPool.Kind.DEPARTMENT]).filter(
+        Q(claimers=Claimers.ORG_TREE, org__path__in=prefixes)
+        | Q(claimers=Claimers.ORG, org_id=org.pk)
+        | Q(claimers=Claimers.NAMED, named_claimers=actor)
     )
+    own = LeadPool.objects.filter(kind=LeadPool.Kind.PERSONAL, holder=actor)
+    return LeadPool.objects.filter(Q(pk__in=shared.values("pk")) | Q(pk__in=own.values("pk")))
 
 
 def claimable_leads(actor):
@@ -111,8 +116,18 @@ def claim(actor, lead_id: int, *, now=None) -> Lead:
                 % {"n": pool.max_held},
                 field="lead",
             )
+        rule = RuleBook().for_lead(actor.org_id, lead.level)
         taken = Lead.objects.filter(pk=lead.pk, holder__isnull=True, pool=pool).update(
-            holder=actor, pool=None, pooled_at=None
+            holder=actor,
+            org_id=actor.org_id,
+            pool=None,
+            pooled_at=None,
+            assigned_at=now,
+            protected_until=first_deadline(rule, now),
+            reminded_for=None,
+            followups=0,
+            valid_followups=0,
+            last_followup_at=None,
         )
         if taken != 1:
             raise DomainError(_("Someone else has just claimed this lead."), field="lead")

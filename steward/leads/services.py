@@ -38,6 +38,7 @@ from steward.customers.models import Customer
 from steward.leads.defaults import DEFAULT_ORG
 from steward.leads.models import CHANNEL_REF_MAX, Institution, Lead, LeadPool, RegionRoute
 from steward.leads.permissions import ADD, FEED, ROUTE_CHANGE
+from steward.leads.protection import RuleBook, first_deadline
 from steward.org.models import Org
 from steward.privacy.crypto import blind_index
 
@@ -250,11 +251,24 @@ def capture_from_channel(actor, channel: str, rows: Iterable[Mapping], *, now=No
     return _capture(actor, list(rows), source=Lead.Source.CHANNEL, channel=channel, now=now)
 
 
-def enter_lead(actor, values: Mapping, *, now=None) -> CaptureResult:
-    """A lead typed in by an employee (leads.lead:add): they hold it, unless the person is a
-    customer already — then it is linked and goes to the customer's relationship manager."""
+def enter_lead(actor, values: Mapping, *, source: str = Lead.Source.MANUAL, now=None) -> CaptureResult:
+    """A lead typed in by an employee (leads.lead:add), by hand or saved from a search (LEAD-12):
+    they hold it, unless the person is a customer already — then it is linked and goes to the
+    customer's relationship manager."""
     require_permission(actor, ADD)
-    return _capture(actor, [values], source=Lead.Source.MANUAL, channel="", now=now)
+    if source not in (Lead.Source.MANUAL, Lead.Source.SEARCH):
+        raise DomainError(_("A lead entered by hand comes from the form or from a search."), field="source")
+    values = {k: v for k, v in values.items() if k != "from_search"}
+    return _capture(actor, [values], source=source, channel="", now=now)
+
+
+def search_initial(query: str) -> dict:
+    """The lead form's fields from a search text: a number is the mobile, else the name."""
+    text = (query or "").strip()[:100]
+    digits = re.sub(r"[\s()+-]", "", text)
+    if digits.isdigit() and len(digits) >= 7:
+        return {"mobile": text}
+    return {"name": text}
 
 
 def _capture(actor, rows: list, *, source: str, channel: str, now=None) -> CaptureResult:
@@ -288,13 +302,14 @@ def _capture(actor, rows: list, *, source: str, channel: str, now=None) -> Captu
     )
     matches = match_customers(fresh)
     table, fallback = route_table(), default_org().pk
+    rules = RuleBook()
     pools: dict[int, LeadPool] = {}
     objects = []
     for lead, customer in zip(fresh, matches, strict=True):
         holder_id, pool = None, None
         if customer is not None:
             org_id, holder_id = customer.org_id, customer.owner_id
-        elif source == Lead.Source.MANUAL:
+        elif source in (Lead.Source.MANUAL, Lead.Source.SEARCH):
             org_id, holder_id = actor.org_id, actor.pk
         else:
             org_id = routed_org_id(lead.region, table, fallback)
@@ -316,6 +331,9 @@ def _capture(actor, rows: list, *, source: str, channel: str, now=None) -> Captu
                 pool=pool,
                 pooled_at=now if pool is not None else None,
                 holder_id=holder_id,
+                # A held lead's protection starts now (LEAD-04).
+                assigned_at=now if holder_id else None,
+                protected_until=first_deadline(rules.for_lead(org_id, Lead.Level.NORMAL), now) if holder_id else None,
                 customer=customer,
                 source=source,
                 channel=channel,

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from steward.core.tables import StewardTable
-from steward.leads.models import Lead, RegionRoute
+from steward.leads.models import Institution, Lead, LeadPool, ProtectionRule, RegionRoute
 
 
 class LeadTable(StewardTable):
@@ -14,6 +14,7 @@ class LeadTable(StewardTable):
     pool = tables.Column(verbose_name=_("pool"), accessor="pool__name", default="—")
     holder = tables.Column(verbose_name=_("holder"), accessor="holder__name", default="—")
     customer = tables.Column(verbose_name=_("existing customer"), accessor="customer__cif", default="—")
+    protected_until = tables.DateTimeColumn(verbose_name=_("protected until"), format="Y-m-d H:i", default="—")
     created_at = tables.DateTimeColumn(verbose_name=_("created at"), format="Y-m-d H:i")
     required_columns = ("name",)
 
@@ -25,12 +26,14 @@ class LeadTable(StewardTable):
             "mobile_province",
             "mobile_city",
             "stage",
+            "level",
             "source",
             "channel",
             "campaign",
             "org",
             "pool",
             "holder",
+            "protected_until",
             "customer",
             "created_at",
         )
@@ -96,3 +99,105 @@ class RegionRouteTable(StewardTable):
             get_token(self.request),
             _("Remove"),
         )
+
+
+class LeadPoolTable(StewardTable):
+    name = tables.Column(verbose_name=_("name"))
+    org = tables.Column(verbose_name=_("org"), accessor="org__name")
+    waiting = tables.Column(verbose_name=_("leads waiting"), orderable=True)
+    edit = tables.Column(verbose_name="", accessor="pk", orderable=False, exclude_from_export=True)
+    required_columns = ("name", "edit")
+
+    class Meta(StewardTable.Meta):
+        model = LeadPool
+        fields = (
+            "name",
+            "kind",
+            "org",
+            "claimers",
+            "daily_claim_cap",
+            "max_held",
+            "new_lead_cooling_hours",
+            "reclaim_cooling_days",
+            "waiting",
+        )
+
+    def before_render(self, request):
+        from steward.access.services import has_permission
+        from steward.leads.permissions import POOL_CHANGE
+
+        if not has_permission(request.user, POOL_CHANGE):
+            self.columns.hide("edit")
+
+    def render_edit(self, value, record):
+        return format_html(
+            '<a class="btn btn-sm" href="{}" data-testid="edit-pool">{}</a>',
+            reverse("leads:pool_edit", args=[record.pk]),
+            _("Rules"),
+        )
+
+
+class ProtectionRuleTable(StewardTable):
+    org = tables.Column(
+        verbose_name=_("org"),
+        accessor="org__name",
+        default=_("Whole bank"),
+        linkify=lambda record: reverse("leads:protection_edit", args=[record.pk]),
+    )
+    level = tables.Column(verbose_name=_("lead level"))
+    reclaim_target = tables.Column(verbose_name=_("reclaim to"), accessor="reclaim_to", orderable=False)
+    remove = tables.Column(verbose_name="", accessor="pk", orderable=False, exclude_from_export=True)
+    required_columns = ("org", "remove")
+
+    class Meta(StewardTable.Meta):
+        model = ProtectionRule
+        fields = (
+            "org",
+            "level",
+            "first_contact_days",
+            "max_followups_without_intent",
+            "min_valid_followups",
+            "valid_window_days",
+            "remind_days_before",
+            "reclaim_target",
+            "is_active",
+        )
+
+    def render_level(self, value, record):
+        return Lead.Level(value).label if value in Lead.Level.values else _("Every level")
+
+    def render_reclaim_target(self, value, record):
+        if value == ProtectionRule.ReclaimTo.POOL and record.reclaim_pool:
+            return record.reclaim_pool.name
+        if value == ProtectionRule.ReclaimTo.PERSON and record.reclaim_person:
+            return record.reclaim_person.name
+        return ProtectionRule.ReclaimTo.ORG_POOL.label
+
+    def before_render(self, request):
+        from steward.access.services import has_permission
+        from steward.leads.permissions import POOL_CHANGE
+
+        if not has_permission(request.user, POOL_CHANGE):
+            self.columns.hide("remove")
+
+    def render_remove(self, value, record):
+        return format_html(
+            '<form method="post" action="{}" class="m-0"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<button class="btn btn-sm btn-ghost-danger" data-testid="remove-rule">{}</button></form>',
+            reverse("leads:protection_delete", args=[record.pk]),
+            get_token(self.request),
+            _("Remove"),
+        )
+
+
+class InstitutionTable(StewardTable):
+    name = tables.Column(
+        verbose_name=_("name"), linkify=lambda record: reverse("leads:institution_edit", args=[record.pk])
+    )
+    org = tables.Column(verbose_name=_("org"), accessor="org__name")
+    lead_count = tables.Column(verbose_name=_("potential customers"))
+    required_columns = ("name",)
+
+    class Meta(StewardTable.Meta):
+        model = Institution
+        fields = ("code", "name", "kind", "org", "lead_count", "is_active")
