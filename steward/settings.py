@@ -300,6 +300,7 @@ SPECTACULAR_SETTINGS = {
         "MessageChannelEnum": "steward.channels.models.Channel",
         "MessageStatusEnum": "steward.channels.models.Status",
         "MessageReasonEnum": "steward.channels.models.Reason",
+        "AttendanceStatusEnum": "steward.attendance.models.AttendanceDay.Status",
     },
 }
 

@@ -9,7 +9,7 @@ class LeadsConfig(AppConfig):
 
     def ready(self):
         from steward.basedata import defaults as basedata_defaults
-        from steward.leads import calendar, jobs, merging, permissions, reclaim  # noqa: F401  (registrations)
+        from steward.leads import calendar, home, jobs, merging, permissions, reclaim  # noqa: F401  (registrations)
         from steward.leads.defaults import PARAMETERS
         from steward.leads.permissions import VIEW
         from steward.privacy.services import REVEAL_PERMISSIONS

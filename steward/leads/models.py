@@ -259,7 +259,9 @@ class Lead(models.Model):
     id_number_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     # The org that received it (region routing, or the existing customer's org) and, once someone
     # follows it, its holder; a lead waiting for a holder sits in a pool.
-    org = models.ForeignKey("org.Org", verbose_name=_("org"), on_delete=models.PROTECT, related_name="leads")
+    org = models.ForeignKey(
+        "org.Org", verbose_name=_("org"), on_delete=models.PROTECT, related_name="leads", db_index=False
+    )
     pool = models.ForeignKey(
         LeadPool, verbose_name=_("pool"), null=True, blank=True, on_delete=models.PROTECT, related_name="leads"
     )
@@ -270,6 +272,7 @@ class Lead(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="held_leads",
+        db_index=False,
     )
     # The customer this person already is (matched on entry) or became (conversion).
     customer = models.ForeignKey(
@@ -306,13 +309,20 @@ class Lead(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     # The next appointment the holder made (LEAD-10): on their calendar, with a reminder.
     appointment_at = models.DateTimeField(_("next appointment"), null=True, blank=True)
     appointment_note = models.CharField(_("appointment"), max_length=200, blank=True)
     # A duplicate merged into another lead (LEAD-05): kept for its history, hidden from lists.
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
     channel = models.CharField(_("channel"), max_length=40, blank=True)
@@ -326,10 +336,16 @@ class Lead(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="leads",
+        db_index=False,
     )
     import_number = models.CharField(_("import number"), max_length=40, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
@@ -352,6 +368,14 @@ class Lead(models.Model):
             models.Index(fields=["holder", "stage"], name="lead_holder_stage"),
             # The reclaim job's and the reminder's read: held leads by deadline.
             models.Index(fields=["protected_until"], condition=Q(holder__isnull=False), name="lead_protected_until"),
+            # Few leads carry these: partial indexes, so the hand-over's and the reclaim's UPDATEs
+            # of a million-row table do not write an index entry of NULL for every lead moved.
+            models.Index(fields=["institution"], condition=Q(institution__isnull=False), name="lead_institution"),
+            models.Index(
+                fields=["converted_by", "converted_at"],
+                condition=Q(converted_by__isnull=False),
+                name="lead_converted_by",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -382,7 +406,13 @@ class LeadMove(models.Model):
     lead = models.ForeignKey(Lead, verbose_name=_("potential customer"), on_delete=models.CASCADE, related_name="moves")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     pool = models.ForeignKey(
-        LeadPool, verbose_name=_("pool"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        LeadPool,
+        verbose_name=_("pool"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     from_holder = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -391,6 +421,7 @@ class LeadMove(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     to_holder = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -399,11 +430,18 @@ class LeadMove(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     # A reclaim's rule (LEAD-09: "each reclaim is logged with the rule that fired").
     rule = models.ForeignKey(
-        ProtectionRule, verbose_name=_("rule"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        ProtectionRule,
+        verbose_name=_("rule"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
 
