@@ -6,3 +6,6 @@ class TasksConfig(AppConfig):
     name = "steward.tasks"
     label = "tasks"
     verbose_name = _("Assigned tasks")
+
+    def ready(self):
+        from steward.tasks import jobs, permissions  # noqa: F401  (menus, the evaluation job)
