@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
 
@@ -92,24 +92,38 @@ def hand_over(
                     valid_followups=0,
                     last_followup_at=None,
                 )
-        LeadMove.objects.bulk_create(
+        rule_id = getattr(rule, "pk", None)
+        insert_moves(
             [
-                LeadMove(
-                    lead_id=pk,
-                    kind=kind,
-                    pool_id=pool_id,
-                    from_holder_id=holder_id,
-                    to_holder_id=wanted[pk],
-                    reason=reason[:200],
-                    rule=rule,
-                    at=now,
-                )
-                for pk, _org, _level, holder_id, pool_id in rows
-            ],
-            batch_size=BATCH,
+                (pk, kind, pool_id, holder_id, wanted[pk], reason[:200], rule_id, now)
+                for pk, _o, _l, holder_id, pool_id in rows
+            ]
         )
         log_bulk("update", Lead, [row[0] for row in rows], actor=actor, message=f"leads {kind}: {reason}"[:200])
     return len(rows)
+
+
+MOVE_COLUMNS = ("lead_id", "kind", "pool_id", "from_holder_id", "to_holder_id", "reason", "rule_id", "at")
+MOVE_TYPES = ("bigint", "text", "bigint", "bigint", "bigint", "text", "bigint", "timestamptz")
+
+
+def insert_moves(rows: list[tuple]) -> None:
+    """The moves, one per lead moved (`MOVE_COLUMNS`). On PostgreSQL one INSERT … SELECT FROM
+    unnest(arrays) per 20,000: a reclaim of 50,000 leads spends no time building model objects
+    (the ORM's bulk_create took longer than the database); elsewhere bulk_create."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        LeadMove.objects.bulk_create(
+            [LeadMove(**dict(zip(MOVE_COLUMNS, row, strict=True))) for row in rows], batch_size=BATCH
+        )
+        return
+    table = LeadMove._meta.db_table
+    arrays = ", ".join(f"%s::{kind}[]" for kind in MOVE_TYPES)
+    sql = f"INSERT INTO {table} ({', '.join(MOVE_COLUMNS)}) SELECT * FROM unnest({arrays})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 20000):
+            cursor.execute(sql, [list(column) for column in zip(*rows[start : start + 20000], strict=True)])
 
 
 def public_pools(org_ids: Iterable[int]) -> dict[int, int]:
@@ -165,20 +179,20 @@ def to_pools(
                     reminded_for=None,
                     **extra,
                 )
-        LeadMove.objects.bulk_create(
+        insert_moves(
             [
-                LeadMove(
-                    lead_id=pk,
-                    kind=kind,
-                    pool_id=wanted[pk],
-                    from_holder_id=holder_id,
-                    reason=(reasons.get(pk) or reason)[:200],
-                    rule=rules.get(pk),
-                    at=now,
+                (
+                    pk,
+                    kind,
+                    wanted[pk],
+                    holder_id,
+                    None,
+                    (reasons.get(pk) or reason)[:200],
+                    getattr(rules.get(pk), "pk", None),
+                    now,
                 )
                 for pk, _org, _level, holder_id, _pool in rows
-            ],
-            batch_size=BATCH,
+            ]
         )
         log_bulk("update", Lead, [row[0] for row in rows], actor=actor, message=f"leads {kind}: {reason}"[:200])
     return len(rows)

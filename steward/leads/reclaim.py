@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from steward.leads.handover import hand_over, public_pools, to_pools
 from steward.leads.models import Lead, LeadMove, ProtectionRule
-from steward.leads.protection import UNPROTECTED, RuleBook, why_expired
+from steward.leads.protection import BEFORE_INTENT, UNPROTECTED, RuleBook, why_expired
 from steward.notices.services import notify, register_notification_kind
 
 RECLAIMED = "leads.reclaimed"
@@ -65,9 +65,17 @@ def reclaim_expired(*, now=None, actor=None) -> ReclaimResult:
     to_org: dict[int, list[int]] = defaultdict(list)
     to_person: dict[tuple[int, int | None], list[int]] = defaultdict(list)
     reasons, rules, holders = {}, {}, defaultdict(int)
+    said: dict[tuple, str] = {}  # one sentence per rule and case, not one translation per lead
     for pk, org_id, level, holder_id, stage, followups, valid_followups in rows:
         rule = book.for_lead(org_id, level)
-        reasons[pk] = why_expired(rule, stage=stage, followups=followups, valid_followups=valid_followups)
+        case = (
+            id(rule),
+            stage in BEFORE_INTENT and followups > (rule.max_followups_without_intent or followups),
+            valid_followups == 0,
+        )
+        if case not in said:
+            said[case] = why_expired(rule, stage=stage, followups=followups, valid_followups=valid_followups)
+        reasons[pk] = said[case]
         rules[pk] = rule.rule
         holders[holder_id] += 1
         target = rule.rule.reclaim_to if rule.rule else ProtectionRule.ReclaimTo.ORG_POOL
