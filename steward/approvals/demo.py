@@ -47,6 +47,14 @@ def seed_demo_approvals(rm_login: str = "rm", lead_login: str = "lead", now=None
     def day(offset: int) -> str:
         return (today + dt.timedelta(days=offset)).isoformat()
 
+    def workday(offset: int) -> str:
+        """The business day on or after today + offset: a leave must take at least one (a demo
+        seeded on a Monday once asked for a Saturday and Sunday off, which the leave form refuses)."""
+        from steward.basedata.calendar import is_business_day, next_business_day
+
+        candidate = today + dt.timedelta(days=offset)
+        return (candidate if is_business_day(candidate) else next_business_day(candidate)).isoformat()
+
     def at(hours_ago: int):
         return now - dt.timedelta(hours=hours_ago)
 
@@ -56,7 +64,7 @@ def seed_demo_approvals(rm_login: str = "rm", lead_login: str = "lead", now=None
             rm,
             "approvals.leave",
             reason="孩子学校家长会，需请假一天。",
-            payload={"leave_type": "personal", "start_date": day(7), "end_date": day(7)},
+            payload={"leave_type": "personal", "start_date": workday(7), "end_date": workday(7)},
             now=at(2),
         )
     )
@@ -88,7 +96,7 @@ def seed_demo_approvals(rm_login: str = "rm", lead_login: str = "lead", now=None
             colleague,
             "approvals.leave",
             reason="感冒发烧，附医院证明。",
-            payload={"leave_type": "sick", "start_date": day(-3), "end_date": day(-2)},
+            payload={"leave_type": "sick", "start_date": workday(-4), "end_date": workday(-4)},
             now=at(24 * 4),
         )
         services.approve(lead, approved, comment="注意休息。", now=at(24 * 4 - 1))
@@ -99,7 +107,7 @@ def seed_demo_approvals(rm_login: str = "rm", lead_login: str = "lead", now=None
                 lead,
                 "approvals.leave",
                 reason="年度体检。",
-                payload={"leave_type": "annual", "start_date": day(10), "end_date": day(10)},
+                payload={"leave_type": "annual", "start_date": workday(10), "end_date": workday(10)},
                 now=at(5),
             )
         )

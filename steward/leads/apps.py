@@ -10,7 +10,7 @@ class LeadsConfig(AppConfig):
     def ready(self):
         from steward.basedata import defaults as basedata_defaults
         from steward.leads import calendar, home, jobs, merging, permissions, reclaim  # noqa: F401  (registrations)
-        from steward.leads.defaults import PARAMETERS
+        from steward.leads.defaults import LEAD_CHANNELS, PARAMETERS
         from steward.leads.permissions import VIEW
         from steward.privacy.services import REVEAL_PERMISSIONS
 
@@ -25,3 +25,5 @@ class LeadsConfig(AppConfig):
 
         declared = {spec.key for spec in basedata_defaults.PARAMETERS}
         basedata_defaults.PARAMETERS.extend(spec for spec in PARAMETERS if spec.key not in declared)
+        if not any(spec.code == LEAD_CHANNELS.code for spec in basedata_defaults.CODE_TABLES):
+            basedata_defaults.CODE_TABLES.append(LEAD_CHANNELS)

@@ -1,8 +1,22 @@
 """Declared parameters of potential customers (LEAD-02, LEAD-10)."""
 
-from steward.basedata.defaults import ParameterSpec
+from steward.basedata.defaults import CodeTableSpec, ParameterSpec
 
 DEFAULT_ORG = "leads.default_org"
+# The external channels' names as users read them (a channel posts its code, e.g. mobile_banking).
+LEAD_CHANNELS = CodeTableSpec(
+    "lead_channel",
+    "潜在客户来源渠道",
+    "Lead channels",
+    [
+        ("mobile_banking", "手机银行", "Mobile banking"),
+        ("online_banking", "网上银行", "Online banking"),
+        ("wechat", "微信银行", "WeChat banking"),
+        ("partner_site", "合作方网站", "Partner website"),
+        ("call_center", "客服中心", "Call centre"),
+        ("branch", "网点", "Branch"),
+    ],
+)
 VALID_CALL_SECONDS = "leads.valid_call_seconds"
 
 PARAMETERS = [

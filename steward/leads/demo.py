@@ -81,9 +81,9 @@ def _leads(rm, rng, now) -> int:
 
     org = rm.org
     public = public_pool(org.pk)
-    department = LeadPool.objects.create(kind=LeadPool.Kind.DEPARTMENT, name=f"{org.name} 部门池", org=org)
-    personal = LeadPool.objects.create(kind=LeadPool.Kind.PERSONAL, name=f"{rm.name} 的个人池", org=org, holder=rm)
-    invalid = LeadPool.objects.create(kind=LeadPool.Kind.INVALID, name=f"{org.name} 无效池", org=org)
+    department = LeadPool.objects.create(kind=LeadPool.Kind.DEPARTMENT, name=f"{org.name}部门池", org=org)
+    personal = LeadPool.objects.create(kind=LeadPool.Kind.PERSONAL, name=f"{rm.name}的个人池", org=org, holder=rm)
+    invalid = LeadPool.objects.create(kind=LeadPool.Kind.INVALID, name=f"{org.name}无效池", org=org)
     public.daily_claim_cap, public.max_held, public.new_lead_cooling_hours = 20, 80, 2
     public.save()
     institutions = list(Institution.objects.all())

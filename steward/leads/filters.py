@@ -12,14 +12,14 @@ EXPIRING = [("true", _("Protection ends within a day"))]
 class LeadFilterSet(StewardFilterSet):
     search_fields = ("name__startswith", "campaign__icontains", "channel_ref")
     mine = django_filters.ChoiceFilter(
-        label=_("whose"), method="by_mine", choices=WHOSE, empty_label=pgettext_lazy("filter", "Any")
+        label=_("Held by"), method="by_mine", choices=WHOSE, empty_label=pgettext_lazy("filter", "Anyone")
     )
 
     expiring = django_filters.ChoiceFilter(
-        label=_("protection"), method="by_expiring", choices=EXPIRING, empty_label=pgettext_lazy("filter", "Any")
+        label=_("Protection"), method="by_expiring", choices=EXPIRING, empty_label=pgettext_lazy("filter", "Any")
     )
     created_within = django_filters.NumberFilter(
-        label=_("created within (days)"), method="by_created_within", min_value=1, max_value=3660
+        label=_("Created within (days)"), method="by_created_within", min_value=1, max_value=3660
     )
 
     class Meta:

@@ -107,7 +107,7 @@ def record_followup(
         now=now,
     )
     if appointment_at is not None and appointment_at <= now:
-        raise DomainError(_("The appointment lies in the future."), field="appointment_at")
+        raise DomainError(_("The next appointment must lie in the future."), field="appointment_at")
     with transaction.atomic():
         lead = _held_by(actor, lead)
         new_stage = _check_stage(lead, stage, invalid_reason)
@@ -130,7 +130,8 @@ def record_followup(
                     lead=lead,
                     employee_id=lead.holder_id,
                     is_valid_followup=True,
-                    occurred_at__gte=lead.assigned_at or now,
+                    # The form's time has whole minutes: a call in the minute of the claim counts.
+                    occurred_at__gte=(lead.assigned_at or now).replace(second=0, microsecond=0),
                 )
                 .order_by("-occurred_at")
                 .values_list("occurred_at", flat=True)[: rule.min_valid_followups]

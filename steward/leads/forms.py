@@ -66,14 +66,14 @@ class FollowUpForm(StewardForm):
         label=_("summary"), required=False, max_length=SUMMARY_MAX, widget=forms.Textarea(attrs={"rows": 3})
     )
     next_step = forms.CharField(label=_("next step"), required=False, max_length=NEXT_STEP_MAX)
-    stage = forms.ChoiceField(label=_("stage after this follow-up"), required=False)
+    stage = forms.ChoiceField(label=_("Stage after this follow-up"), required=False)
     invalid_reason = forms.CharField(
-        label=_("why invalid"), required=False, max_length=200, help_text=_("Only when the lead is invalid.")
+        label=_("Why invalid"), required=False, max_length=200, help_text=_("Only when the stage is Invalid.")
     )
     appointment_at = forms.DateTimeField(
-        label=_("next appointment"), required=False, widget=LocalDateTimeInput, input_formats=DATETIME_FORMATS
+        label=_("Next appointment"), required=False, widget=LocalDateTimeInput, input_formats=DATETIME_FORMATS
     )
-    appointment_note = forms.CharField(label=_("appointment"), required=False, max_length=200)
+    appointment_note = forms.CharField(label=_("What the appointment is for"), required=False, max_length=200)
 
     def __init__(self, *args, lead=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,8 +91,10 @@ class FollowUpForm(StewardForm):
 
 
 class StageForm(StewardForm):
-    stage = forms.ChoiceField(label=_("stage"))
-    invalid_reason = forms.CharField(label=_("why invalid"), required=False, max_length=200)
+    stage = forms.ChoiceField(label=_("Stage"))
+    invalid_reason = forms.CharField(
+        label=_("Why invalid"), required=False, max_length=200, help_text=_("Only when the stage is Invalid.")
+    )
 
     def __init__(self, *args, lead=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,7 +130,7 @@ class LeadPoolForm(StewardModelForm):
         ]
 
     held_excludes_stages = forms.MultipleChoiceField(
-        label=_("stages not counted as held"),
+        label=_("Stages not counted as held"),
         required=False,
         choices=[
             (s.value, s.label) for s in (Lead.Stage.NEW, Lead.Stage.CONTACTED, Lead.Stage.INTENT, Lead.Stage.VALID)
@@ -155,7 +157,7 @@ class LeadPoolForm(StewardModelForm):
 
 
 class ProtectionRuleForm(StewardModelForm):
-    level = forms.ChoiceField(label=_("lead level"), required=False)
+    level = forms.ChoiceField(label=_("Lead level"), required=False)
 
     class Meta:
         model = ProtectionRule

@@ -385,6 +385,13 @@ class Lead(models.Model):
         return reverse("leads:detail", args=[self.pk])
 
     @property
+    def channel_label(self) -> str:
+        """The channel as users read it (the code table lead_channel; an unknown code as sent)."""
+        from steward.basedata.services import code_label
+
+        return code_label("lead_channel", self.channel) if self.channel else ""
+
+    @property
     def is_existing_customer(self) -> bool:
         return self.customer_id is not None
 

@@ -20,6 +20,8 @@ def save_opportunity(actor, lead: Lead, opportunity: Opportunity, *, now=None) -
     now = now or timezone.now()
     if lead.holder_id != actor.pk:
         raise DomainError(_("Only the lead's holder records its opportunities."), field="lead")
+    if lead.stage == Lead.Stage.INVALID or lead.merged_into_id:
+        raise DomainError(_("This lead is closed (%(stage)s).") % {"stage": lead.get_stage_display()}, field="lead")
     if opportunity.amount is not None and opportunity.amount < 0:
         raise DomainError(_("The expected amount cannot be negative."), field="amount")
     with transaction.atomic():

@@ -24,9 +24,22 @@ def _require_org(actor, org, field: str) -> None:
         raise DomainError(_("This org is outside your data scope."), field=field)
 
 
+def editable_rule_ids(actor) -> set[int]:
+    """The protection rules `actor` may change: those of the orgs in their scope, and the bank-wide
+    one for the head office's administrators."""
+    scoped = set(ProtectionRule.objects.visible_to(actor, POOL_CHANGE).values_list("pk", flat=True))
+    try:
+        _require_org(actor, None, "org")
+    except DomainError:
+        return scoped
+    return scoped | set(ProtectionRule.objects.filter(org__isnull=True).values_list("pk", flat=True))
+
+
 def save_pool(actor, form) -> LeadPool:
     require_permission(actor, POOL_CHANGE)
     pool = form.instance
+    if pool.kind == LeadPool.Kind.INVALID:
+        raise DomainError(_("The invalid pool is never claimed from: it has no rules."), field="name")
     if not LeadPool.objects.visible_to(actor, POOL_CHANGE).filter(pk=pool.pk).exists():
         raise DomainError(_("This pool is outside your data scope."), field="name")
     with transaction.atomic():

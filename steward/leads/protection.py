@@ -64,6 +64,15 @@ class RuleBook:
             self._paths[org_id] = [ids[p] for p in reversed(prefixes) if p in ids] or [org_id]
         return self._paths[org_id]
 
+    def default(self) -> EffectiveRule:
+        """No rule anywhere: the parameter leads.protection_days (7) to the first contact."""
+        if not hasattr(self, "_default"):
+            from steward.basedata.services import parameter
+
+            days = parameter("leads.protection_days")
+            self._default = EffectiveRule(None, first_contact_days=int(days) if days else 7)
+        return self._default
+
     def for_lead(self, org_id: int, level: str) -> EffectiveRule:
         key = (org_id, level)
         if key not in self._cache:
@@ -72,7 +81,7 @@ class RuleBook:
                 found = self.rules.get((candidate, level)) or self.rules.get((candidate, ""))
                 if found is not None:
                     break
-            self._cache[key] = EffectiveRule.of(found)
+            self._cache[key] = EffectiveRule.of(found) if found is not None else self.default()
         return self._cache[key]
 
 

@@ -8,6 +8,12 @@ from steward.core.tables import StewardTable
 from steward.leads.models import Institution, Lead, LeadPool, ProtectionRule, RegionRoute
 
 
+def channel_label(value) -> str:
+    from steward.basedata.services import code_label
+
+    return code_label("lead_channel", value) if value else "—"
+
+
 class LeadTable(StewardTable):
     name = tables.Column(verbose_name=_("name"), linkify=True)
     org = tables.Column(verbose_name=_("org"), accessor="org__name")
@@ -17,6 +23,9 @@ class LeadTable(StewardTable):
     protected_until = tables.DateTimeColumn(verbose_name=_("protected until"), format="Y-m-d H:i", default="—")
     created_at = tables.DateTimeColumn(verbose_name=_("created at"), format="Y-m-d H:i")
     required_columns = ("name",)
+
+    def render_channel(self, value):
+        return channel_label(value)
 
     class Meta(StewardTable.Meta):
         model = Lead
@@ -46,6 +55,10 @@ class ClaimableLeadTable(StewardTable):
     pool = tables.Column(verbose_name=_("pool"), accessor="pool__name")
     pooled_at = tables.DateTimeColumn(verbose_name=_("in the pool since"), format="Y-m-d H:i")
     claim = tables.Column(verbose_name="", accessor="pk", orderable=False, exclude_from_export=True)
+
+    def render_channel(self, value):
+        return channel_label(value)
+
     required_columns = ("name", "claim")
 
     class Meta(StewardTable.Meta):
@@ -63,6 +76,19 @@ class ClaimableLeadTable(StewardTable):
         )
 
     def render_claim(self, value, record):
+        # A lead still cooling after it entered the pool says from when it may be claimed.
+        hours = record.pool.new_lead_cooling_hours if record.pool_id else 0
+        if hours and record.pooled_at:
+            from datetime import timedelta
+
+            from django.utils import timezone
+
+            opens = record.pooled_at + timedelta(hours=hours)
+            if opens > timezone.now():
+                return format_html(
+                    '<span class="text-secondary small" data-testid="claimable-from">{}</span>',
+                    _("Claimable from %(time)s") % {"time": f"{timezone.localtime(opens):%m-%d %H:%M}"},
+                )
         return format_html(
             '<form method="post" action="{}" class="m-0"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'
             '<button class="btn btn-sm btn-primary" data-testid="claim">{}</button></form>',
@@ -129,7 +155,14 @@ class LeadPoolTable(StewardTable):
         if not has_permission(request.user, POOL_CHANGE):
             self.columns.hide("edit")
 
+    def render_claimers(self, value, record):
+        if record.kind in (LeadPool.Kind.PERSONAL, LeadPool.Kind.INVALID):
+            return "—"
+        return record.get_claimers_display()
+
     def render_edit(self, value, record):
+        if record.kind == LeadPool.Kind.INVALID:
+            return ""
         return format_html(
             '<a class="btn btn-sm" href="{}" data-testid="edit-pool">{}</a>',
             reverse("leads:pool_edit", args=[record.pk]),
@@ -163,6 +196,12 @@ class ProtectionRuleTable(StewardTable):
             "is_active",
         )
 
+    def render_org(self, value, record):
+        name = record.org.name if record.org_id else _("Whole bank")
+        if record.pk in getattr(self, "editable", set()):
+            return format_html('<a href="{}">{}</a>', reverse("leads:protection_edit", args=[record.pk]), name)
+        return name
+
     def render_level(self, value, record):
         return Lead.Level(value).label if value in Lead.Level.values else _("Every level")
 
@@ -176,11 +215,17 @@ class ProtectionRuleTable(StewardTable):
     def before_render(self, request):
         from steward.access.services import has_permission
         from steward.leads.permissions import POOL_CHANGE
+        from steward.leads.pool_admin import editable_rule_ids
 
         if not has_permission(request.user, POOL_CHANGE):
             self.columns.hide("remove")
+            self.editable = set()
+        else:
+            self.editable = editable_rule_ids(request.user)
 
     def render_remove(self, value, record):
+        if record.pk not in getattr(self, "editable", set()):
+            return ""
         return format_html(
             '<form method="post" action="{}" class="m-0"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'
             '<button class="btn btn-sm btn-ghost-danger" data-testid="remove-rule">{}</button></form>',

@@ -244,10 +244,6 @@ class LeadChildFormView(ServiceFormView):
     model = Lead
     permission = FOLLOW_UP
 
-    def dispatch(self, request, *args, **kwargs):
-        self.lead = None
-        return super().dispatch(request, *args, **kwargs)
-
     def get_lead(self) -> Lead:
         if self.lead is None:
             self.lead = get_object_or_404(
@@ -260,6 +256,23 @@ class LeadChildFormView(ServiceFormView):
 
     def get_title(self, instance) -> str:
         return f"{self.title} · {self.get_lead().name}"
+
+    def dispatch(self, request, *args, **kwargs):
+        # Only the holder of an open lead works it: others are sent back to the lead's page with
+        # the reason, instead of a form whose saving would fail.
+        self.lead = None
+        if request.user.is_authenticated and "pk" in kwargs:
+            self.kwargs = kwargs
+            lead = Lead.objects.visible_to(request.user, VIEW).filter(pk=kwargs["pk"]).first()
+            if lead is not None and (
+                lead.holder_id != request.user.pk or lead.stage in followups.CLOSED or lead.merged_into_id
+            ):
+                if lead.holder_id != request.user.pk:
+                    messages.error(request, _("Only the lead's holder works on it."))
+                else:
+                    messages.error(request, _("This lead is closed (%(stage)s).") % {"stage": lead.get_stage_display()})
+                return HttpResponseRedirect(lead.get_absolute_url())
+        return super().dispatch(request, *args, **kwargs)
 
     def success_url(self, obj):
         return self.get_lead().get_absolute_url()
@@ -417,6 +430,9 @@ class LeadPoolFormView(ServiceFormView):
     form_class = LeadPoolForm
     success_message = gettext_lazy("The pool's rules were saved.")
 
+    def get_queryset(self):
+        return super().get_queryset().exclude(kind=LeadPool.Kind.INVALID)
+
     def perform(self, form, instance):
         return pool_admin.save_pool(self.request.user, form)
 
@@ -447,6 +463,10 @@ class ProtectionRuleFormView(ServiceFormView):
     title = gettext_lazy("New protection rule")
     success_message = gettext_lazy("Saved: leads handed over from now on follow this rule.")
 
+    def get_queryset(self):
+        # The bank-wide rule is edited by the head office's administrators (pool_admin decides).
+        return ProtectionRule.objects.filter(pk__in=pool_admin.editable_rule_ids(self.request.user))
+
     def perform(self, form, instance):
         return pool_admin.save_protection_rule(self.request.user, form.instance)
 
@@ -457,6 +477,9 @@ class ProtectionRuleFormView(ServiceFormView):
 class ProtectionRuleDeleteView(ObjectActionView):
     model = ProtectionRule
     permission = POOL_CHANGE
+
+    def get_queryset(self):
+        return ProtectionRule.objects.filter(pk__in=pool_admin.editable_rule_ids(self.request.user))
 
     def post(self, request, *args, **kwargs):
         try:
