@@ -10,7 +10,8 @@ EXPIRING = [("true", _("Protection ends within a day"))]
 
 
 class LeadFilterSet(StewardFilterSet):
-    search_fields = ("name__startswith", "campaign__icontains", "channel_ref")
+    # Prefix and exact look-ups only: a "contains" on any column makes every search a full scan.
+    search_fields = ("name__startswith", "channel_ref", "import_number")
     mine = django_filters.ChoiceFilter(
         label=_("Held by"), method="by_mine", choices=WHOSE, empty_label=pgettext_lazy("filter", "Anyone")
     )
@@ -24,7 +25,7 @@ class LeadFilterSet(StewardFilterSet):
 
     class Meta:
         model = Lead
-        fields = ["q", "stage", "level", "source", "mine", "expiring", "created_within"]
+        fields = ["q", "stage", "level", "source", "mine", "expiring", "created_within", "import_number"]
 
     def by_mine(self, queryset, name, value):
         return queryset.filter(holder=self.request.user) if value == "true" else queryset

@@ -366,6 +366,8 @@ class Lead(models.Model):
         indexes = [
             models.Index(fields=["org", "stage"], name="lead_org_stage"),
             models.Index(fields=["holder", "stage"], name="lead_holder_stage"),
+            # The list's order (newest first): a page is read down this index, not sorted.
+            models.Index(fields=["created_at", "id"], name="lead_created"),
             # The reclaim job's and the reminder's read: held leads by deadline.
             models.Index(fields=["protected_until"], condition=Q(holder__isnull=False), name="lead_protected_until"),
             # Few leads carry these: partial indexes, so the hand-over's and the reclaim's UPDATEs

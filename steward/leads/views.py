@@ -77,6 +77,8 @@ class LeadListView(ObjectListView):
         from steward.access.services import has_permission
 
         buttons = []
+        if has_permission(request.user, ADD):
+            buttons.append((_("Import"), reverse("leads:import"), "import-leads"))
         if has_permission(request.user, MERGE):
             buttons.append((_("Duplicates"), reverse("leads:duplicates"), "duplicates"))
         return {"extra_buttons": buttons}
