@@ -263,7 +263,13 @@ class Lead(models.Model):
         "org.Org", verbose_name=_("org"), on_delete=models.PROTECT, related_name="leads", db_index=False
     )
     pool = models.ForeignKey(
-        LeadPool, verbose_name=_("pool"), null=True, blank=True, on_delete=models.PROTECT, related_name="leads"
+        LeadPool,
+        verbose_name=_("pool"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="leads",
+        db_index=False,  # lead_pool, partial: a held lead has none
     )
     holder = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -282,6 +288,7 @@ class Lead(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="leads",
+        db_index=False,  # lead_customer, partial: most leads are nobody's customer yet
     )
     # When it last entered its pool (a pool's cooling period for new leads counts from here).
     pooled_at = models.DateTimeField(_("in the pool since"), null=True, blank=True)
@@ -366,6 +373,10 @@ class Lead(models.Model):
         indexes = [
             models.Index(fields=["org", "stage"], name="lead_org_stage"),
             models.Index(fields=["holder", "stage"], name="lead_holder_stage"),
+            # Partial: a hand-over of 100,000 leads writes no index entry for the pool they leave
+            # or the customer they are not (the UPDATE is the allocation's and reclaim's cost).
+            models.Index(fields=["pool", "pooled_at"], condition=Q(pool__isnull=False), name="lead_pool"),
+            models.Index(fields=["customer"], condition=Q(customer__isnull=False), name="lead_customer"),
             # The list's order (newest first): a page is read down this index, not sorted.
             models.Index(fields=["created_at", "id"], name="lead_created"),
             # The reclaim job's and the reminder's read: held leads by deadline.
