@@ -1,8 +1,9 @@
 """Business rules of assigned tasks (TASK-01 … TASK-04), written once for pages, API and the job.
 
-* `create_task` checks the task, stores it and materialises its items set-based: the source's
-  customers (or leads) are read in pages of BATCH by primary key and written with bulk_create —
-  no row cap, bounded memory; a task over 100,000 customers is 50 INSERTs.
+* `create_task` checks the task, stores it and materialises its items set-based: the database
+  writes them, one ``INSERT … SELECT`` from the source's query (``ON CONFLICT DO NOTHING`` on the
+  one-item-per-customer constraint) — no model object per row, no row cap; SQLite and PostgreSQL
+  run the same statement.
 * A dynamic task's condition is evaluated again by the job ``tasks.evaluate_conditions`` until the
   task is closed (`evaluate_task`): customers who come to match are added, items already there are
   never removed — a worked item stays as it was worked, and a customer is an item once.
@@ -27,8 +28,8 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import Count, Q
+from django.db import connection, transaction
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,8 +44,6 @@ from steward.org.models import Employee, Org
 from steward.tasks.models import Task, TaskCategory, TaskItem
 from steward.tasks.permissions import CATEGORY_CHANGE, MANAGE, VIEW, WORK
 
-# Items are written (and their ids read) this many at a time.
-BATCH = 2000
 # A conditional UPDATE's IN list stays under every engine's parameter limit.
 UPDATE_CHUNK = 900
 # A random draw tries this many candidates per round, and at most this many rounds, before it
@@ -206,35 +205,43 @@ def _subject_field(task: Task) -> str:
 
 
 def _add_items(actor, task: Task, subjects, now: dt.datetime) -> int:
-    """Add an item for each of `subjects` (a queryset) not yet an item of the task: read in pages of
-    BATCH by primary key, each page one bulk_create and one audit summary. Re-service items go to
-    the owner at once. Answers how many were added."""
+    """Add an item for each of `subjects` (a queryset) not yet an item of the task, written by the
+    database: one ``INSERT INTO tasks_taskitem … SELECT … FROM (the subjects' query) … ON CONFLICT
+    DO NOTHING RETURNING id`` — no model object per row, no row cap (the same SQL on SQLite and
+    PostgreSQL). A subject already an item (or added meanwhile by a concurrent evaluation) is
+    skipped by the unique constraint. Re-service items go to the owner at once. The audit summary
+    names the items written (log_bulk). Answers how many were added."""
     subject_field = _subject_field(task)
     present = TaskItem.objects.filter(task=task).exclude(**{f"{subject_field}__isnull": True}).values(subject_field)
-    remaining = subjects.exclude(pk__in=present).order_by("pk")
+    remaining = subjects.exclude(pk__in=present).order_by()
     follows_owner = task.type == Task.Type.RE_SERVICE
-    owner_field = _owner_field(task)
-    added, last = 0, 0
-    while True:
-        page = list(remaining.filter(pk__gt=last).values_list("pk", owner_field)[:BATCH])
-        if not page:
-            return added
-        items = []
-        for pk, owner_id in page:
-            assignee_id = owner_id if follows_owner else None
-            items.append(
-                TaskItem(
-                    task=task,
-                    **{subject_field: pk},
-                    assignee_id=assignee_id,
-                    taken_at=now if assignee_id else None,
-                    added_at=now,
-                )
-            )
-        created = TaskItem.objects.bulk_create(items, batch_size=BATCH)
-        log_bulk("create", TaskItem, [item.pk for item in created], actor=actor, message=f"task {task.pk}")
-        added += len(created)
-        last = page[-1][0]
+    selected = remaining.values(item_subject=F("pk"), item_owner=F(_owner_field(task)))
+    select_sql, select_params = selected.query.sql_with_params()
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    table = connection.ops.quote_name(TaskItem._meta.db_table)
+    columns = ", ".join(
+        connection.ops.quote_name(column)
+        for column in ("task_id", subject_field, "assignee_id", "status", "added_at", "taken_at", "outcome_note")
+    )
+    if follows_owner:
+        assignee, taken_at = "page.item_owner", "CASE WHEN page.item_owner IS NULL THEN NULL ELSE %s END"
+        taken_params = [stamp]
+    else:
+        assignee, taken_at, taken_params = "NULL", "NULL", []
+    # "WHERE 1 = 1": SQLite reads "… FROM x ON CONFLICT" as a join constraint without a WHERE.
+    sql = (
+        f"INSERT INTO {table} ({columns}) "
+        f"SELECT %s, page.item_subject, {assignee}, %s, %s, {taken_at}, '' "
+        f"FROM ({select_sql}) page WHERE 1 = 1 ORDER BY page.item_subject "
+        f"ON CONFLICT DO NOTHING RETURNING {connection.ops.quote_name('id')}"
+    )
+    params = [task.pk, TaskItem.Status.OPEN, stamp, *taken_params, *select_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        created = [row[0] for row in cursor.fetchall()]
+    if created:
+        log_bulk("create", TaskItem, created, actor=actor, message=f"task {task.pk}")
+    return len(created)
 
 
 # ---------------------------------------------------------------- distribution (system-assigned)
@@ -297,11 +304,20 @@ def follow_owners(actor, task: Task, *, now: dt.datetime) -> int:
     if task.type != Task.Type.RE_SERVICE:
         return 0
     owner_path = "lead__holder_id" if task.subject == Task.Subject.LEADS else "customer__owner_id"
-    rows = TaskItem.objects.filter(task=task, status=TaskItem.Status.OPEN).values_list("pk", "assignee_id", owner_path)
+    # Only the items whose owner changed are read (the database compares), not every open item.
+    rows = (
+        TaskItem.objects.filter(task=task, status=TaskItem.Status.OPEN)
+        .annotate(current_owner=F(owner_path))
+        .filter(
+            Q(assignee__isnull=True, current_owner__isnull=False)
+            | Q(assignee__isnull=False, current_owner__isnull=True)
+            | (Q(assignee__isnull=False, current_owner__isnull=False) & ~Q(assignee_id=F("current_owner")))
+        )
+        .values_list("pk", "current_owner")
+    )
     by_owner: dict[int | None, list[int]] = {}
-    for pk, assignee_id, owner_id in rows.iterator(chunk_size=BATCH):
-        if assignee_id != owner_id:
-            by_owner.setdefault(owner_id, []).append(pk)
+    for pk, owner_id in rows.iterator(chunk_size=UPDATE_CHUNK):
+        by_owner.setdefault(owner_id, []).append(pk)
     moved = []
     for owner_id, item_ids in by_owner.items():
         for chunk in _chunks(item_ids):
@@ -450,7 +466,7 @@ def create_task(
                 % {"count": f"{len(missing):,}", "org": org.name, "id": missing[0]},
                 field="items",
             )
-        _add_selected(actor, task, selected_ids, now)
+        _add_selected(actor, task, subjects, selected_ids, now)
     elif _add_items(actor, task, subjects, now) == 0 and source == Task.Source.FIXED:
         raise DomainError(_("The condition selects nobody for this task."), field="condition")
     distribute(actor, task, now=now, rng=rng)
@@ -458,32 +474,10 @@ def create_task(
     return task
 
 
-def _add_selected(actor, task: Task, ids: list[int], now: dt.datetime) -> int:
-    """Items for a long checked selection of ids: one bulk_create per BATCH."""
-    subject_field = _subject_field(task)
-    owners = {}
-    if task.type == Task.Type.RE_SERVICE:
-        from steward.leads.models import Lead
-
-        model = Lead if task.subject == Task.Subject.LEADS else Customer
-        for chunk in _chunks(ids):
-            owners.update(model.objects.filter(pk__in=chunk).values_list("pk", _owner_field(task)))
-    added = 0
-    for start in range(0, len(ids), BATCH):
-        items = [
-            TaskItem(
-                task=task,
-                **{subject_field: pk},
-                assignee_id=owners.get(pk),
-                taken_at=now if owners.get(pk) else None,
-                added_at=now,
-            )
-            for pk in ids[start : start + BATCH]
-        ]
-        created = TaskItem.objects.bulk_create(items, batch_size=BATCH)
-        log_bulk("create", TaskItem, [item.pk for item in created], actor=actor, message=f"task {task.pk}")
-        added += len(created)
-    return added
+def _add_selected(actor, task: Task, subjects, ids: list[int], now: dt.datetime) -> int:
+    """Items for a long checked selection of ids: the same INSERT … SELECT as a condition, one per
+    chunk of ids (an IN list stays under every engine's parameter limit)."""
+    return sum(_add_items(actor, task, subjects.filter(pk__in=chunk), now) for chunk in _chunks(ids))
 
 
 def _assignees(actor, org: Org, assignee_ids) -> list[Employee]:

@@ -231,19 +231,28 @@ def test_bad_input_names_its_field(world):
     assert error.value.field == "category"
 
 
-def test_items_are_written_in_batches(world, monkeypatch, django_assert_max_num_queries):
-    """Set-based: the items are read and written a page at a time (bulk_create per page)."""
-    monkeypatch.setattr(services, "BATCH", 3)
-    calls = []
-    original = TaskItem.objects.bulk_create
+def test_items_are_written_by_the_database_in_one_statement(world):
+    """TASK-04, set-based: the items are written by one INSERT … SELECT from the customers' query
+    (no model object per row, whatever the number of customers), the audit summary names every
+    item written, and a customer already an item is not added again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-    def counting(objs, **kwargs):
-        calls.append(len(objs))
-        return original(objs, **kwargs)
+    from steward.audit.models import AuditEntry
 
-    monkeypatch.setattr(TaskItem.objects, "bulk_create", counting)
-    make(world, Task.Type.RANDOM_DRAW, source=Task.Source.DYNAMIC, condition={"op": "and", "rules": []})
-    assert calls == [3, 3, 1]
+    with CaptureQueriesContext(connection) as captured:
+        task = make(world, Task.Type.RANDOM_DRAW, source=Task.Source.DYNAMIC, condition={"op": "and", "rules": []})
+    inserts = [q["sql"] for q in captured if q["sql"].startswith('INSERT INTO "tasks_taskitem"')]
+    assert len(inserts) == 1 and "SELECT" in inserts[0]
+    items = set(TaskItem.objects.filter(task=task).values_list("pk", flat=True))
+    assert set(TaskItem.objects.filter(task=task).values_list("customer_id", flat=True)) == {
+        c.pk for c in world.north_customers
+    }
+    logged = AuditEntry.objects.filter(action="create", object_type="tasks.taskitem", message=f"task {task.pk}")
+    assert {pk for entry in logged for pk in entry.ids} == items
+    # A customer who is an item already is not added again.
+    assert services._add_items(None, task, Customer.objects.filter(pk=world.mine[0].pk), NOW) == 0
+    assert TaskItem.objects.filter(task=task).count() == len(items)
 
 
 def test_leads_as_items_with_a_lead_filter(world):
