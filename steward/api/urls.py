@@ -4,7 +4,9 @@ from rest_framework.routers import DefaultRouter
 
 from steward.access.api.views import ApiTokenViewSet, RoleAssignmentViewSet, RoleViewSet
 from steward.agenda.api.views import CalendarEntryViewSet, CalendarNoteViewSet
+from steward.allocation.api.views import AllocationRuleViewSet, AllocationRunViewSet
 from steward.approvals.api.views import ApplicationViewSet
+from steward.attendance.api.views import AttendanceDayViewSet, QuotaViewSet, TaskCalendarViewSet
 from steward.audit.api.views import AuditEntryViewSet
 from steward.basedata.api.views import CalendarDayViewSet, CodeTableViewSet, SystemParameterViewSet
 from steward.channels.api.views import OutboundMessageViewSet
@@ -21,7 +23,7 @@ from steward.imports.api.views import ImportRunViewSet
 from steward.interactions.api.calls import CallRecordViewSet
 from steward.interactions.api.views import InteractionViewSet
 from steward.jobs.api.views import JobRunViewSet, JobViewSet
-from steward.leads.api.views import LeadViewSet
+from steward.leads.api.views import InstitutionViewSet, LeadOpportunityViewSet, LeadViewSet, ProtectionRuleViewSet
 from steward.notices.api.views import MyNoticeViewSet, NoticeViewSet
 from steward.org.api.views import EmployeeViewSet, OrgViewSet
 from steward.segments.api.views import SegmentViewSet
@@ -32,6 +34,7 @@ from steward.tags.api.views import (
     TagCategoryViewSet,
     TagViewSet,
 )
+from steward.tasks.api.views import TaskCategoryViewSet, TaskItemViewSet, TaskViewSet
 from steward.worklog.api.views import (
     GuidanceViewSet,
     WorkEntryViewSet,
@@ -73,6 +76,14 @@ router.register("group-members", GroupMemberViewSet)
 router.register("work-entries", WorkEntryViewSet)
 router.register("contact-plans", ContactPlanViewSet)
 router.register("leads", LeadViewSet)
+router.register("lead-opportunities", LeadOpportunityViewSet)
+router.register("lead-protection-rules", ProtectionRuleViewSet)
+router.register("lead-institutions", InstitutionViewSet)
+router.register("task-categories", TaskCategoryViewSet)
+router.register("tasks", TaskViewSet)
+router.register("task-items", TaskItemViewSet)
+router.register("allocation-rules", AllocationRuleViewSet)
+router.register("allocation-runs", AllocationRunViewSet)
 router.register("work-items", WorkItemViewSet)
 router.register("guidance", GuidanceViewSet)
 router.register("workflow-runs", WorkflowRunViewSet)
@@ -84,6 +95,9 @@ router.register("calendar-entries", CalendarEntryViewSet, basename="calendar-ent
 router.register("outbound-messages", OutboundMessageViewSet)
 router.register("interactions", InteractionViewSet)
 router.register("calls", CallRecordViewSet)
+router.register("attendance-days", AttendanceDayViewSet)
+router.register("quotas", QuotaViewSet)
+router.register("task-calendar", TaskCalendarViewSet, basename="task-calendar")
 
 app_name = "api"
 urlpatterns = router.urls

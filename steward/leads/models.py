@@ -377,6 +377,8 @@ class Lead(models.Model):
             # or the customer they are not (the UPDATE is the allocation's and reclaim's cost).
             models.Index(fields=["pool", "pooled_at"], condition=Q(pool__isnull=False), name="lead_pool"),
             models.Index(fields=["customer"], condition=Q(customer__isnull=False), name="lead_customer"),
+            # Deleting a lead checks who was merged into it: without this, a scan per lead deleted.
+            models.Index(fields=["merged_into"], condition=Q(merged_into__isnull=False), name="lead_merged_into"),
             # The list's order (newest first): a page is read down this index, not sorted.
             models.Index(fields=["created_at", "id"], name="lead_created"),
             # The reclaim job's and the reminder's read: held leads by deadline.
@@ -433,6 +435,9 @@ class LeadMove(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        # History: no database constraint to check for each of the 100,000 moves an allocation
+        # writes (Django still sets it to NULL when the row it names is deleted).
+        db_constraint=False,
     )
     from_holder = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -442,6 +447,7 @@ class LeadMove(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     to_holder = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -451,6 +457,7 @@ class LeadMove(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     # A reclaim's rule (LEAD-09: "each reclaim is logged with the rule that fired").
@@ -462,6 +469,7 @@ class LeadMove(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
 

@@ -252,6 +252,15 @@ def test_the_matrix_covers_every_api_route():
         "contact-plans": "steward/contactplans/tests/test_contact_plans.py",
         # Potential customers: read, entered by hand, and the external channels' feed.
         "leads": "steward/leads/tests/test_api.py",
+        # A lead's opportunities, the protection rules and the institutions (and the holder's actions).
+        **dict.fromkeys(
+            ("lead-opportunities", "lead-protection-rules", "lead-institutions"),
+            "steward/leads/tests/test_api_work.py",
+        ),
+        # Allocation rules (view / change / run with preview) and their runs (LEAD-08).
+        **dict.fromkeys(("allocation-rules", "allocation-runs"), "steward/allocation/tests/test_api.py"),
+        # Assigned tasks: categories, tasks (view / manage) and items (work: draw, pick, complete, skip).
+        **dict.fromkeys(("task-categories", "tasks", "task-items"), "steward/tasks/tests/test_api.py"),
         "work-items": "steward/worklog/tests/test_supervision.py",
         "guidance": "steward/worklog/tests/test_supervision.py",
         "workflow-runs": "steward/worklog/tests/test_workflows.py",
@@ -268,6 +277,8 @@ def test_the_matrix_covers_every_api_route():
         **dict.fromkeys(("reminders", "important-dates"), "steward/holdings/tests/test_reminder_api_matrix.py"),
         # My calendar: the entries of every source, my private notes (SVC-04).
         **dict.fromkeys(("calendar-notes", "calendar-entries"), "steward/agenda/tests/test_api_matrix.py"),
+        # Attendance, quotas and the task calendar (OFF-07, TASK-05 … TASK-07).
+        **dict.fromkeys(("attendance-days", "quotas", "task-calendar"), "steward/attendance/tests/test_api.py"),
     }
     for prefix, path in own_matrix.items():
         assert (ROOT / path).exists(), f"{prefix} claims its own matrix in {path}"
