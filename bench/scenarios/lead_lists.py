@@ -9,8 +9,6 @@ list as the administrator (scope all) and as a branch manager (subtree), first a
 quick search by name with "created within 90 days" (`?q=<surname>&created_within=90`). When a page
 misses the target, the note gives SQLite's plan (EXPLAIN QUERY PLAN) of its slowest lead query.
 
-BENCH_LEAD_LIST_INDEX=1 adds the index proposed for `Lead` (created_at, id: the list's order and
-the "created within" filter) to the bench's scratch database before measuring, to compare.
 """
 
 from __future__ import annotations
@@ -121,10 +119,6 @@ def lead_list(ctx):
     started = time.perf_counter()
     total = ensure_leads(count)
     loaded = time.perf_counter() - started
-    if os.environ.get("BENCH_LEAD_LIST_INDEX") == "1":
-        with connection.cursor() as cursor:
-            cursor.execute(f"CREATE INDEX IF NOT EXISTS bench_lead_created ON {Lead._meta.db_table} (created_at, id)")
-        ctx.note("With the proposed index on (created_at, id), added by the bench (BENCH_LEAD_LIST_INDEX=1).")
     refresh_statistics(Lead)
     admin = Employee.objects.get(employee_no="admin")
     branch = Employee.objects.get(employee_no="branch")

@@ -96,10 +96,8 @@ def _start_of_local_day(now: dt.datetime) -> dt.datetime:
 
 def _on_leave(employee_ids: list[int], day: dt.date) -> set[int]:
     """People the attendance book has on leave that day (OFF-07), besides Employee.status."""
-    try:
-        from steward.attendance.services import on_leave
-    except ImportError:  # TODO(lead engineer): drop once steward.attendance.services.on_leave has landed
-        return set()
+    from steward.attendance.services import on_leave
+
     return set(on_leave(employee_ids, day))
 
 
