@@ -140,3 +140,15 @@ def test_a_follow_up_recorded_while_the_job_runs_saves_the_lead(bank, pool):
         now=T0 + 7 * DAY,
     )
     assert moved == 0 and Lead.objects.get(pk=lead.pk).holder == bank.north_rm
+
+
+def test_a_rule_can_reclaim_to_a_named_pool(bank, pool):
+    """LEAD-09: reclaim to a named group's pool (a department pool) instead of the org's public pool."""
+    group = LeadPool.objects.create(kind=LeadPool.Kind.DEPARTMENT, name="电销组池", org=bank.north)
+    ProtectionRule.objects.create(
+        org=bank.north, level="", reclaim_to=ProtectionRule.ReclaimTo.POOL, reclaim_pool=group
+    )
+    lead = given(bank, lead_in(pool))
+    assert reclaim_expired(now=T0 + 8 * DAY).reclaimed == 1
+    lead.refresh_from_db()
+    assert lead.pool == group and lead.holder is None and lead.org == bank.north
