@@ -38,7 +38,6 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect
-from django.template import engines
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -559,35 +558,6 @@ def import_leads(actor, upload, *, save: bool, good_rows_only: bool = False) -> 
 
 # ---------------------------------------------------------------- the pages
 
-# TODO(lead engineer): move to steward/leads/templates/leads/lead_import.html (templates/ was being
-# edited when this was written); the view then names the file instead. Its only new text (`intro`)
-# comes from gettext below; the other strings are the customer import page's, already translated.
-PAGE = """{% extends "base.html" %}{% load i18n %}
-{% block content %}
-<div class="card mb-3"><div class="card-body">
-  <p>{{ intro }}</p>
-  <p><a href="{% url 'leads:import_template' %}" data-testid="template">{% translate "Download the template (.xlsx)" %}</a></p>
-  <form method="post" enctype="multipart/form-data" class="row g-2 align-items-end">{% csrf_token %}
-    <div class="col-auto"><input type="file" name="file" accept=".xlsx,.csv" class="form-control" required></div>
-    <div class="col-auto"><button class="btn" name="action" value="check">{% translate "Check" %}</button></div>
-    <div class="col-auto"><button class="btn btn-primary" name="action" value="import">{% translate "Import" %}</button></div>
-    <div class="col-auto"><label class="form-check"><input class="form-check-input" type="checkbox" name="confirm" value="1">
-      <span class="form-check-label">{% translate "Import only the good rows and skip the rows with errors" %}</span></label></div>
-    <div class="col-auto"><button class="btn btn-warning" name="action" value="import_good">{% translate "Import the good rows" %}</button></div>
-  </form>
-  {% if error %}<div class="alert alert-danger mt-3" data-testid="import-error">{{ error }}</div>{% endif %}
-</div></div>
-{% if recent_runs %}
-<div class="card"><div class="card-body">
-  <h3 class="card-title">{% translate "Your recent imports" %}</h3>
-  <table class="table table-sm" data-testid="import-runs">
-    <thead><tr><th>{% translate "file" %}</th><th>{% translate "import number" %}</th><th>{% translate "mode" %}</th><th>{% translate "status" %}</th><th>{% translate "created at" %}</th></tr></thead>
-    <tbody>{% for run in recent_runs %}<tr><td><a href="{{ run.get_absolute_url }}">{{ run.file_name }}</a></td><td>{% if run.writes %}{{ run.import_number }}{% else %}—{% endif %}</td><td>{{ run.get_mode_display }}</td><td>{{ run.get_status_display }}</td><td>{{ run.created_at|date:"Y-m-d H:i" }}</td></tr>{% endfor %}</tbody>
-  </table>
-</div></div>
-{% endif %}
-{% endblock %}"""
-
 
 class LeadImportTemplateView(PermissionRequiredMixin, View):
     permission = ADD
@@ -626,7 +596,7 @@ class LeadImportView(PermissionRequiredMixin, View):
         for run in runs:
             run.import_number = import_number_of(run)
         context["recent_runs"] = runs
-        return TemplateResponse(request, engines["django"].from_string(PAGE), context, status=status)
+        return TemplateResponse(request, "leads/lead_import.html", context, status=status)
 
     def get(self, request, *args, **kwargs):
         return self.render(request)
