@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from steward.access.scope import SCOPE_OWN, ScopedManager, ScopedQuerySet, scope_condition
+from steward.allocation.models import Method as AllocationMethod
 
 
 class TaskCategory(models.Model):
@@ -68,10 +69,8 @@ class Task(models.Model):
         FIXED = "fixed", _("Fixed selection")
         DYNAMIC = "dynamic", _("Dynamic condition")
 
-    class Method(models.TextChoices):
-        EVEN = "even", pgettext_lazy("allocation method", "Even")
-        RANDOM = "random", pgettext_lazy("allocation method", "Random")
-        WEIGHTED = "weighted", pgettext_lazy("allocation method", "Weighted")
+    # The allocation engine's methods (one list: steward.allocation.models.Method).
+    Method = AllocationMethod
 
     class Status(models.TextChoices):
         OPEN = "open", pgettext_lazy("task status", "Open")
