@@ -301,6 +301,12 @@ SPECTACULAR_SETTINGS = {
         "MessageStatusEnum": "steward.channels.models.Status",
         "MessageReasonEnum": "steward.channels.models.Reason",
         "AttendanceStatusEnum": "steward.attendance.models.AttendanceDay.Status",
+        "LeadLevelEnum": "steward.leads.models.Lead.Level",
+        "NoticeLevelEnum": "steward.notices.models.Notice.Level",
+        "LeadSourceEnum": "steward.leads.models.Lead.Source",
+        "TaskSourceEnum": "steward.tasks.models.Task.Source",
+        "TaskTypeEnum": "steward.tasks.models.Task.Type",
+        "AllocationModeEnum": "steward.allocation.models.Mode",
     },
 }
 
