@@ -34,7 +34,8 @@ registry.add_menu(
 SEED_ROLE_PERMISSIONS = {
     "relationship_manager": (APPLY,),
     "team_lead": (VIEW, CHANGE, RUN, APPLY, APPROVE),
-    "branch_manager": (VIEW, CHANGE, RUN, APPROVE),
+    # A branch manager holds what the roles they give hold (PLT-03's escalation rule).
+    "branch_manager": (VIEW, CHANGE, RUN, APPLY, APPROVE),
     "marketing_manager": (VIEW, CHANGE, RUN),
     "compliance_auditor": (VIEW,),
 }

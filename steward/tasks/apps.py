@@ -8,4 +8,4 @@ class TasksConfig(AppConfig):
     verbose_name = _("Assigned tasks")
 
     def ready(self):
-        from steward.tasks import home, jobs, permissions  # noqa: F401  (widget, menus, the evaluation job)
+        from steward.tasks import home, jobs, merging, permissions  # noqa: F401  (widget, menus, job, merge rule)

@@ -33,7 +33,8 @@ registry.add_menu(
 SEED_ROLE_PERMISSIONS = {
     "relationship_manager": (WORK,),
     "team_lead": (WORK, VIEW, MANAGE, CATEGORY_CHANGE),
-    "branch_manager": (VIEW, MANAGE, CATEGORY_CHANGE),
+    # A branch manager holds what the roles they give hold (PLT-03's escalation rule).
+    "branch_manager": (WORK, VIEW, MANAGE, CATEGORY_CHANGE),
     "marketing_manager": (VIEW, MANAGE, CATEGORY_CHANGE),
     "compliance_auditor": (VIEW,),
 }

@@ -156,4 +156,5 @@ def test_parameters_are_listed_searchable_and_filterable(admin_client, admin_api
         "leads.protection_days",
         "leads.max_follow_ups",
         "leads.default_org",
+        "leads.valid_call_seconds",
     }
