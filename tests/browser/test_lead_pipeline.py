@@ -199,7 +199,7 @@ def test_an_english_rm_claims_follows_up_and_converts_a_lead(page, waiting_lead,
     summary = "Interested in a 3-year deposit; wants the rates in writing."
     note = "Bring the product sheet"
     tomorrow = record_the_follow_up(
-        page, lead, summary=summary, note=note, appointment_error="The appointment lies in the future."
+        page, lead, summary=summary, note=note, appointment_error="The next appointment must lie in the future."
     )
     expect(page.locator(".alert-success")).to_contain_text("The follow-up was recorded.")
     the_lead_shows_the_follow_up(

@@ -173,6 +173,8 @@ class LeakCrawl:
             return [t.key for t in application_types.all()]
         if name == "token":  # the calendar feed's private token: an unknown one is a 404
             return ["no-such-token"]
+        if name == "opportunity":  # a lead's opportunity (its page checks it belongs to the lead)
+            return self.ids(_model("leads.Opportunity"))
         raise LookupError(name)
 
     def urls(self, route: Route) -> list[str]:
