@@ -107,7 +107,10 @@ def _on_leave(employee_ids: list[int], day: dt.date) -> set[int]:
 def waiting_leads(rule: AllocationRule, *, actor=None, now=None):
     """The leads the rule would allocate: unheld in its pool, matching its filter, in scope."""
     now = now or timezone.now()
-    leads = Lead.objects.filter(pool_id=rule.source_pool_id, holder__isnull=True, merged_into__isnull=True).exclude(
+    # The scope's condition joins the query itself (not `pk IN (scoped ids)`, a second pass over
+    # every waiting lead: a third of a 100,000-lead allocation's time).
+    leads = Lead.objects.all() if actor is None else Lead.objects.visible_to(actor, RUN)
+    leads = leads.filter(pool_id=rule.source_pool_id, holder__isnull=True, merged_into__isnull=True).exclude(
         stage__in=NEVER_HELD
     )
     criteria = rule.lead_filter or {}
@@ -123,8 +126,6 @@ def waiting_leads(rule: AllocationRule, *, actor=None, now=None):
         leads = leads.filter(import_number=criteria["import_number"])
     if criteria.get("created_within_days"):
         leads = leads.filter(created_at__gte=now - dt.timedelta(days=int(criteria["created_within_days"])))
-    if actor is not None:
-        leads = leads.filter(pk__in=Lead.objects.visible_to(actor, RUN).values("pk"))
     return leads
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from steward.access.scope import path_range_q
 from steward.basedata.services import code_choices
 from steward.core.db_functions import MonthOf
-from steward.core.filters import StewardFilterSet
+from steward.core.filters import StewardFilterSet, prefix_q
 from steward.customers.models import Customer, CustomerAlias
 from steward.org.models import Org
 from steward.privacy.crypto import blind_index
@@ -24,20 +24,6 @@ FULL_MOBILE_RE = re.compile(r"^1\d{10}$")
 CIF_LIKE_RE = re.compile(r"^[A-Za-z0-9-]+$")
 # … and a value with a digit in it is no name.
 HAS_DIGIT_RE = re.compile(r"\d")
-
-
-def prefix_q(field: str, value: str, vendor: str) -> Q:
-    """`field` starts with `value`, in a form the database answers from the column's index.
-
-    PostgreSQL: ``LIKE 'value%'`` uses the ``varchar_pattern_ops`` index Django adds next to an
-    indexed or unique CharField. SQLite's LIKE is case-insensitive and never uses an ordinary
-    index (a scan of the whole table), so there the prefix becomes the equivalent range
-    ``value <= field < value with its last character incremented`` (binary collation: code-point order).
-    """
-    last = ord(value[-1])
-    if vendor == "sqlite" and last < 0xD7FF:
-        return Q(**{f"{field}__gte": value, f"{field}__lt": value[:-1] + chr(last + 1)})
-    return Q(**{f"{field}__startswith": value})
 
 
 def cif_q(value: str, db: str) -> Q:

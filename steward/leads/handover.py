@@ -1,10 +1,10 @@
 """Leads changing hands in bulk (LEAD-03, LEAD-06, LEAD-08, LEAD-09): the one writer of holders.
 
 Allocation, approved applications, claims' neighbours (release, invalid), and the reclaim job all
-move leads through here, set-based: one locking read of the leads, a few UPDATEs (one per holder
-or pool, with the deadline by level in the statement), one bulk insert of the moves, and one audit
-entry per batch. Every function takes the leads it is given only if they are still where the caller
-expects (`only_unheld`, `only_held_by`): of two runs at once, the second skips what the first took.
+move leads through here, set-based: a locking read of the leads, UPDATEs by holder or pool (the
+deadline by level in the statement), one bulk insert of the moves, and one audit entry per batch —
+on PostgreSQL a hand-over to people is all of that in one statement. Every function takes the leads it is given only if they are still where the caller
+expects (`only_unheld`, `only_pool`, `expired_by`): of two runs at once, the second skips what the first took.
 """
 
 from __future__ import annotations
@@ -65,23 +65,35 @@ def hand_over(
     wanted = {lead_id: holder_id for holder_id, ids in leads_by_holder.items() for lead_id in ids}
     if not wanted:
         return 0
+    rule_id = getattr(rule, "pk", None)
     with transaction.atomic():
-        rows = _locked(wanted, only_unheld=only_unheld, only_pool=only_pool, expired_by=expired_by)
         holder_orgs = dict(Employee.objects.filter(pk__in=set(wanted.values())).values_list("pk", "org_id"))
         rules = RuleBook()
         if connection.vendor == "postgresql":
-            _hand_over_pg(rows, wanted, holder_orgs, rules, now)
+            moved = _hand_over_pg(
+                wanted,
+                holder_orgs,
+                rules,
+                now,
+                only_unheld=only_unheld,
+                only_pool=only_pool,
+                expired_by=expired_by,
+                kind=kind,
+                reason=reason[:200],
+                rule_id=rule_id,
+            )
         else:
+            rows = _locked(wanted, only_unheld=only_unheld, only_pool=only_pool, expired_by=expired_by)
             _hand_over_by_holder(rows, wanted, holder_orgs, rules, now)
-        rule_id = getattr(rule, "pk", None)
-        insert_moves(
-            [
-                (pk, kind, pool_id, holder_id, wanted[pk], reason[:200], rule_id, now)
-                for pk, _o, _l, holder_id, pool_id in rows
-            ]
-        )
-        log_bulk("update", Lead, [row[0] for row in rows], actor=actor, message=f"leads {kind}: {reason}"[:200])
-    return len(rows)
+            insert_moves(
+                [
+                    (pk, kind, pool_id, holder_id, wanted[pk], reason[:200], rule_id, now)
+                    for pk, _o, _l, holder_id, pool_id in rows
+                ]
+            )
+            moved = [row[0] for row in rows]
+        log_bulk("update", Lead, moved, actor=actor, message=f"leads {kind}: {reason}"[:200])
+    return len(moved)
 
 
 MOVE_COLUMNS = ("lead_id", "kind", "pool_id", "from_holder_id", "to_holder_id", "reason", "rule_id", "at")
@@ -136,29 +148,77 @@ def _hand_over_by_holder(rows, wanted, holder_orgs, rules, now) -> None:
             )
 
 
-def _hand_over_pg(rows, wanted, holder_orgs, rules, now) -> None:
-    """PostgreSQL: one UPDATE … FROM unnest(ids, holders, orgs, deadlines) per 20,000 leads —
-    allocating 100,000 leads to 1,000 people is 5 statements, not 1,000."""
-    table = Lead._meta.db_table
-    sql = (
-        f"UPDATE {table} AS lead SET holder_id = given.holder, org_id = given.org, pool_id = NULL, "
-        "pooled_at = NULL, assigned_at = %s, protected_until = given.deadline, reminded_for = NULL, "
-        "followups = 0, valid_followups = 0, last_followup_at = NULL "
-        "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::timestamptz[]) AS given(id, holder, org, deadline) "
-        "WHERE lead.id = given.id"
-    )
-    deadlines: dict[tuple[int, str], object] = {}
-    values = []
-    for pk, _org, level, _holder, _pool in rows:
-        holder_id = wanted[pk]
-        org_id = holder_orgs[holder_id]
-        if (org_id, level) not in deadlines:
-            deadlines[(org_id, level)] = first_deadline(rules.for_lead(org_id, level), now)
-        values.append((pk, holder_id, org_id, deadlines[(org_id, level)]))
+def _hand_over_pg(
+    wanted, holder_orgs, rules, now, *, only_unheld, only_pool, expired_by, kind, reason, rule_id
+) -> list[int]:
+    """PostgreSQL: the whole hand-over in one statement, whatever the number of leads — lock the
+    leads still where the caller expects (in id order, so two hand-overs never deadlock), give
+    each its holder, the holder's org and the deadline for its level, and write its move. Only
+    two arrays of ids cross the wire, and the deadlines per (holder's org, level): allocating
+    100,000 leads to 1,000 people builds no row in Python. Returns the ids of the leads moved."""
+    lead_table, move_table = Lead._meta.db_table, LeadMove._meta.db_table
+    deadline_orgs, deadline_levels, deadline_until = [], [], []
+    rules.prefetch(set(holder_orgs.values()))
+    for org_id in set(holder_orgs.values()):
+        for level in Lead.Level.values:
+            deadline_orgs.append(org_id)
+            deadline_levels.append(level)
+            deadline_until.append(first_deadline(rules.for_lead(org_id, level), now))
+    lead_ids = [pk for pk, holder_id in wanted.items() if holder_id in holder_orgs]
+    holders = [wanted[pk] for pk in lead_ids]
+    conditions, condition_params = ["lead.merged_into_id IS NULL"], []
+    if only_unheld:
+        conditions.append("lead.holder_id IS NULL")
+    if only_pool is not None:
+        conditions.append("lead.pool_id = %s")
+        condition_params.append(only_pool)
+    if expired_by is not None:  # a follow-up recorded meanwhile saved it
+        conditions.append("lead.protected_until <= %s")
+        condition_params.append(expired_by)
+    sql = f"""
+        WITH taken AS MATERIALIZED (
+            SELECT lead.id, lead.level, lead.holder_id AS from_holder, lead.pool_id AS from_pool,
+                   given.holder, holder.org
+            FROM {lead_table} AS lead
+            JOIN unnest(%s::bigint[], %s::bigint[]) AS given(id, holder) ON given.id = lead.id
+            JOIN unnest(%s::bigint[], %s::bigint[]) AS holder(id, org) ON holder.id = given.holder
+            WHERE {" AND ".join(conditions)}
+            ORDER BY lead.id
+            FOR UPDATE OF lead
+        ), handed AS (
+            UPDATE {lead_table} AS lead
+            SET holder_id = taken.holder, org_id = taken.org, pool_id = NULL, pooled_at = NULL,
+                assigned_at = %s, protected_until = COALESCE(deadline.until, %s), reminded_for = NULL,
+                followups = 0, valid_followups = 0, last_followup_at = NULL
+            FROM taken
+            LEFT JOIN unnest(%s::bigint[], %s::text[], %s::timestamptz[]) AS deadline(org, level, until)
+                ON deadline.org = taken.org AND deadline.level = taken.level
+            WHERE lead.id = taken.id
+        ), moves AS (
+            INSERT INTO {move_table} (lead_id, kind, pool_id, from_holder_id, to_holder_id, reason, rule_id, at)
+            SELECT id, %s, from_pool, from_holder, holder, %s, %s, %s FROM taken
+        )
+        SELECT id FROM taken ORDER BY id
+    """
+    params = [
+        lead_ids,
+        holders,
+        list(holder_orgs),
+        list(holder_orgs.values()),
+        *condition_params,
+        now,
+        first_deadline(rules.default(), now),
+        deadline_orgs,
+        deadline_levels,
+        deadline_until,
+        kind,
+        reason,
+        rule_id,
+        now,
+    ]
     with connection.cursor() as cursor:
-        for start in range(0, len(values), 20000):
-            ids, holders, orgs, until = zip(*values[start : start + 20000], strict=True)
-            cursor.execute(sql, [now, list(ids), list(holders), list(orgs), list(until)])
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def public_pools(org_ids: Iterable[int]) -> dict[int, int]:

@@ -64,6 +64,21 @@ class RuleBook:
             self._paths[org_id] = [ids[p] for p in reversed(prefixes) if p in ids] or [org_id]
         return self._paths[org_id]
 
+    def prefetch(self, org_ids) -> None:
+        """The paths of many orgs in two queries, for a hand-over to people in hundreds of teams."""
+        wanted = set(org_ids) - set(self._paths)
+        if not wanted:
+            return
+        paths = dict(Org.objects.filter(pk__in=wanted).values_list("pk", "path"))
+        prefixes = {path[: i + 1] for path in paths.values() for i, ch in enumerate(path) if ch == "/"}
+        ids = dict(Org.objects.filter(path__in=prefixes).values_list("path", "pk"))
+        for org_id in wanted:
+            path = paths.get(org_id, "")
+            ancestry = [
+                ids[path[: i + 1]] for i in reversed(range(len(path))) if path[i] == "/" and path[: i + 1] in ids
+            ]
+            self._paths[org_id] = ancestry or [org_id]
+
     def default(self) -> EffectiveRule:
         """No rule anywhere: the parameter leads.protection_days (7) to the first contact."""
         if not hasattr(self, "_default"):

@@ -27,6 +27,13 @@ class LeadTable(StewardTable):
     def render_channel(self, value):
         return channel_label(value)
 
+    def order_created_at(self, queryset, is_descending):
+        """Ties (leads imported in the same second) by id in the sort's direction, as the model's
+        default order and the big list's walk down `lead_created` (steward.leads.listing)."""
+        if is_descending:
+            return queryset.order_by("-created_at", "-pk"), True
+        return queryset.order_by("created_at", "pk"), True
+
     class Meta(StewardTable.Meta):
         model = Lead
         fields = (

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from steward.core.counting import exact_count_limit
 from steward.core.errors import DomainError
 from steward.core.views import (
     ObjectActionView,
@@ -34,6 +35,7 @@ from steward.leads.forms import (
     RegionRouteForm,
     StageForm,
 )
+from steward.leads.listing import created_ordered_page
 from steward.leads.models import Institution, Lead, LeadPool, Opportunity, ProtectionRule, RegionRoute
 from steward.leads.permissions import (
     ADD,
@@ -72,6 +74,27 @@ class LeadListView(ObjectListView):
         return (
             super().get_queryset().filter(merged_into__isnull=True).select_related("org", "pool", "holder", "customer")
         )
+
+    def page_rows(self, table):
+        """A big list in creation order (the default, newest first) reads its page down the
+        `lead_created` index (steward.leads.listing); other orders keep the table's query."""
+        order = tuple(table.order_by or ())
+        if order not in ((), ("created_at",), ("-created_at",)):
+            return None
+
+        def read(paginator, bottom, top):
+            if paginator.count <= exact_count_limit():
+                pks = paginator.list_count.pks
+                if pks is None:
+                    return None
+                # The count found this small list's rows: the page is read among those keys, in
+                # the list's order, without evaluating the filter a second time.
+                return list(table.data.data.filter(pk__in=pks)[bottom:top])
+            return created_ordered_page(
+                paginator.count_queryset, table.data.data, newest_first=order != ("created_at",), bottom=bottom, top=top
+            )
+
+        return read
 
     def extra_context(self, request):
         from steward.access.services import has_permission
