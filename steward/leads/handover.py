@@ -152,7 +152,8 @@ def _hand_over_pg(
     wanted, holder_orgs, rules, now, *, only_unheld, only_pool, expired_by, kind, reason, rule_id
 ) -> list[int]:
     """PostgreSQL: the whole hand-over in one statement, whatever the number of leads — lock the
-    leads still where the caller expects (in id order, so two hand-overs never deadlock), give
+    leads still where the caller expects (in id order, so two hand-overs never deadlock; a lock
+    that still lets a new interaction or opportunity name the lead, as an UPDATE's own does), give
     each its holder, the holder's org and the deadline for its level, and write its move. Only
     two arrays of ids cross the wire, and the deadlines per (holder's org, level): allocating
     100,000 leads to 1,000 people builds no row in Python. Returns the ids of the leads moved."""
@@ -184,7 +185,7 @@ def _hand_over_pg(
             JOIN unnest(%s::bigint[], %s::bigint[]) AS holder(id, org) ON holder.id = given.holder
             WHERE {" AND ".join(conditions)}
             ORDER BY lead.id
-            FOR UPDATE OF lead
+            FOR NO KEY UPDATE OF lead
         ), handed AS (
             UPDATE {lead_table} AS lead
             SET holder_id = taken.holder, org_id = taken.org, pool_id = NULL, pooled_at = NULL,
