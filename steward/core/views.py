@@ -27,7 +27,7 @@ from django_tables2 import RequestConfig
 from django_tables2.rows import BoundRows
 
 from steward.access.services import has_permission
-from steward.core.counting import ListCount, cached_count, count_rows
+from steward.core.counting import ListCount, cached_count, count_rows, exact_count_limit
 from steward.core.errors import DomainError
 from steward.core.export import table_to_xlsx
 
@@ -40,6 +40,25 @@ class CountedPage(Page):
         if self.paginator.count_is_estimate and len(self.object_list) < self.paginator.per_page:
             return False
         return super().has_next()
+
+
+def index_walk_page_rows(table, big_page):
+    """`ObjectListView.page_rows` for a list that reads a big list's page down an index in its order
+    (steward.customers.listing, steward.leads.listing): `big_page(paginator, rows, bottom, top)` gets
+    the paginator (its `count_queryset` is the list's filtered queryset) and the table's rows query. A list counted exactly can still be big
+    (its last page asks for the exact count): it walks too. A small list (the bounded count found
+    its keys: a surname and a birthday month in a branch) reads its page among those keys, in the
+    list's order, sparing a second evaluation of the filter (15 of 35 ms of SQL at 1,000,000)."""
+
+    def read(paginator, bottom, top):
+        if paginator.count <= exact_count_limit():
+            pks = paginator.list_count.pks
+            if pks is None:
+                return None
+            return list(table.data.data.filter(pk__in=pks)[bottom:top])
+        return big_page(paginator, table.data.data, bottom, top)
+
+    return read
 
 
 class CountedPaginator(Paginator):

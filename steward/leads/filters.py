@@ -34,10 +34,11 @@ class LeadFilterSet(StewardFilterSet):
 
     def quick_search(self, queryset, name, value):
         """A name by its beginning, from the `lead_name` index (a branch manager's search for a
-        surname among 25,000 leads: 5 ms instead of 27 ms reading the branch's rows). A value with
-        a digit in it is no name: it may also be a channel's reference or an import number
-        (exact); those columns have no index of their own, so only such a value reads them."""
-        value = re.sub(r"\s+", "", value or "")
+        surname among 25,000 leads: 5 ms instead of 27 ms reading the branch's rows), matched
+        case as typed on every database. A value with a digit in it may also be a channel's
+        reference or an import number (whole); those columns have no index of their own, so a
+        value without a digit — a name — does not read them."""
+        value = " ".join((value or "").split())  # names keep one space between words (clean_name)
         if not value:
             return queryset
         by_name = prefix_q("name", value, connections[queryset.db].vendor)

@@ -68,6 +68,8 @@ def hand_over(
     rule_id = getattr(rule, "pk", None)
     with transaction.atomic():
         holder_orgs = dict(Employee.objects.filter(pk__in=set(wanted.values())).values_list("pk", "org_id"))
+        # A lead for someone who is no employee stays where it is, on every database.
+        wanted = {pk: holder_id for pk, holder_id in wanted.items() if holder_id in holder_orgs}
         rules = RuleBook()
         if connection.vendor == "postgresql":
             moved = _hand_over_pg(
@@ -161,12 +163,13 @@ def _hand_over_pg(
     deadline_orgs, deadline_levels, deadline_until = [], [], []
     rules.prefetch(set(holder_orgs.values()))
     for org_id in set(holder_orgs.values()):
-        for level in Lead.Level.values:
+        # "" : the org's rule for every level, for a lead whose level has no row of its own.
+        for level in [*Lead.Level.values, ""]:
             deadline_orgs.append(org_id)
             deadline_levels.append(level)
             deadline_until.append(first_deadline(rules.for_lead(org_id, level), now))
-    lead_ids = [pk for pk, holder_id in wanted.items() if holder_id in holder_orgs]
-    holders = [wanted[pk] for pk in lead_ids]
+    lead_ids = list(wanted)
+    holders = list(wanted.values())
     conditions, condition_params = ["lead.merged_into_id IS NULL"], []
     if only_unheld:
         conditions.append("lead.holder_id IS NULL")
@@ -177,7 +180,9 @@ def _hand_over_pg(
         conditions.append("lead.protected_until <= %s")
         condition_params.append(expired_by)
     sql = f"""
-        WITH taken AS MATERIALIZED (
+        WITH deadlines AS MATERIALIZED (
+            SELECT * FROM unnest(%s::bigint[], %s::text[], %s::timestamptz[]) AS deadline(org, level, until)
+        ), taken AS MATERIALIZED (
             SELECT lead.id, lead.level, lead.holder_id AS from_holder, lead.pool_id AS from_pool,
                    given.holder, holder.org
             FROM {lead_table} AS lead
@@ -189,11 +194,11 @@ def _hand_over_pg(
         ), handed AS (
             UPDATE {lead_table} AS lead
             SET holder_id = taken.holder, org_id = taken.org, pool_id = NULL, pooled_at = NULL,
-                assigned_at = %s, protected_until = COALESCE(deadline.until, %s), reminded_for = NULL,
-                followups = 0, valid_followups = 0, last_followup_at = NULL
+                assigned_at = %s, protected_until = COALESCE(by_level.until, any_level.until),
+                reminded_for = NULL, followups = 0, valid_followups = 0, last_followup_at = NULL
             FROM taken
-            LEFT JOIN unnest(%s::bigint[], %s::text[], %s::timestamptz[]) AS deadline(org, level, until)
-                ON deadline.org = taken.org AND deadline.level = taken.level
+            LEFT JOIN deadlines AS any_level ON any_level.org = taken.org AND any_level.level = ''
+            LEFT JOIN deadlines AS by_level ON by_level.org = taken.org AND by_level.level = taken.level
             WHERE lead.id = taken.id
         ), moves AS (
             INSERT INTO {move_table} (lead_id, kind, pool_id, from_holder_id, to_holder_id, reason, rule_id, at)
@@ -202,16 +207,15 @@ def _hand_over_pg(
         SELECT id FROM taken ORDER BY id
     """
     params = [
+        deadline_orgs,
+        deadline_levels,
+        deadline_until,
         lead_ids,
         holders,
         list(holder_orgs),
         list(holder_orgs.values()),
         *condition_params,
         now,
-        first_deadline(rules.default(), now),
-        deadline_orgs,
-        deadline_levels,
-        deadline_until,
         kind,
         reason,
         rule_id,

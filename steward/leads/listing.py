@@ -6,9 +6,9 @@ SQLite plans the scoped query on the org index and sorts the branch's 25,000 lea
 `steward.customers.listing` does for the customers' AUM order: it walks `lead_created`
 (created_at, id) and keeps the leads that are in the list (a correlated EXISTS on the list's own
 queryset: data scope and filters unchanged), so the first page costs about 20 × (bank / list)
-index steps. Pages past the middle walk from the other end, with the list's exact count (cached
-per data generation, steward.core.counting). Ties in `created_at` are broken by id in the
-direction of the sort, as the model's ordering does (-created_at, -pk), so both paths order alike.
+index steps. Pages past the middle walk from the other end, with the list's exact count taken
+then (not a cached one: leads change hands all day without a bulk refresh). Ties in `created_at`
+are broken by id in the direction of the sort, as the model's ordering does (-created_at, -pk), so both paths order alike.
 Small lists (exactly counted) are read by the count's primary keys instead.
 """
 
@@ -16,18 +16,24 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef
 
-from steward.core.counting import cached_count
 from steward.leads.models import Lead
 
 
-def created_ordered_page(visible, rows, *, newest_first: bool, bottom: int, top: int) -> list:
+def created_ordered_page(visible, rows, *, newest_first: bool, bottom: int, top: int, listed: int) -> list:
     """Leads bottom..top of `visible` (the list's filtered queryset) by creation time, each built
-    from `rows` (the table's rows query: its joins and columns) by primary key."""
+    from `rows` (the table's rows query: its joins and columns) by primary key. `listed`: the
+    list's count as the paginator has it (an estimate or a cached count), which decides the end
+    to walk from."""
     walk = Lead.objects.filter(Exists(visible.order_by().filter(pk=OuterRef("pk")))).values_list("pk", flat=True)
     forward = ("-created_at", "-id") if newest_first else ("created_at", "id")
     backward = ("created_at", "id") if newest_first else ("-created_at", "-id")
-    total = cached_count(visible.order_by().values("pk")) if bottom > 0 else 0
-    if bottom > 0 and bottom > total // 2:
+    total = None
+    if bottom > listed // 2:
+        # Counted now, not taken from the cache: leads are claimed, handed over, merged and
+        # entered all day without a bulk refresh, and a count minutes old would shift every
+        # page read from the end by the difference (leads skipped or shown twice).
+        total = visible.order_by().count()
+    if total is not None and bottom > total // 2:
         end = min(top, total)
         ids = list(walk.order_by(*backward)[max(total - end, 0) : max(total - bottom, 0)])[::-1]
     else:

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from steward.core.counting import exact_count_limit
 from steward.core.errors import DomainError
 from steward.core.views import (
     ObjectActionView,
@@ -16,6 +15,7 @@ from steward.core.views import (
     ObjectListView,
     PermissionRequiredMixin,
     ServiceFormView,
+    index_walk_page_rows,
 )
 from steward.leads import duplicates, followups, opportunities, pool_admin, pools, services
 from steward.leads.filters import (
@@ -81,20 +81,18 @@ class LeadListView(ObjectListView):
         order = tuple(table.order_by or ())
         if order not in ((), ("created_at",), ("-created_at",)):
             return None
-
-        def read(paginator, bottom, top):
-            if paginator.count <= exact_count_limit():
-                pks = paginator.list_count.pks
-                if pks is None:
-                    return None
-                # The count found this small list's rows: the page is read among those keys, in
-                # the list's order, without evaluating the filter a second time.
-                return list(table.data.data.filter(pk__in=pks)[bottom:top])
-            return created_ordered_page(
-                paginator.count_queryset, table.data.data, newest_first=order != ("created_at",), bottom=bottom, top=top
-            )
-
-        return read
+        newest_first = order != ("created_at",)
+        return index_walk_page_rows(
+            table,
+            lambda paginator, rows, bottom, top: created_ordered_page(
+                paginator.count_queryset,
+                rows,
+                newest_first=newest_first,
+                bottom=bottom,
+                top=top,
+                listed=paginator.count,
+            ),
+        )
 
     def extra_context(self, request):
         from steward.access.services import has_permission

@@ -39,10 +39,11 @@ def every_page(client, per_page, **params) -> list[int]:
 
 @pytest.fixture
 def branch_leads(bank):
-    """Nine leads of the north branch (three created at the same second) and three of the south."""
+    """Nine leads of the north branch (created at six times) and three of the south."""
     now = timezone.now().replace(microsecond=0)
     north = []
-    for n, hours in enumerate([5, 1, 9, 3, 3, 3, 7, 2, 8]):
+    # Ties: three leads in the middle, and the two oldest (read from the far end on a big list).
+    for n, hours in enumerate([5, 1, 9, 3, 3, 3, 7, 2, 9]):
         lead = Lead.objects.create(
             name=f"北{n}", mobile=f"139000000{n:02d}", org=bank.north_team if n % 2 else bank.north, source="manual"
         )
@@ -92,12 +93,36 @@ def test_a_big_list_walks_the_creation_index_instead_of_sorting_the_branch(bank,
     assert walks, [q["sql"][:200] for q in captured]
 
 
-def test_someone_outside_the_scope_sees_none_of_a_big_list(bank, branch_leads, client, settings):
-    """LEAD-06: the south RM, own scope, holds none of these leads and sees none, big list or not."""
+def test_a_page_read_from_the_end_counts_the_leads_of_now_not_of_the_cached_count(bank, branch_leads, client, settings):
+    """Issue 15: leads arrive and change hands all day without a bulk refresh, so the list's cached
+    count goes stale; the pages read from the far end count the leads again and stay in step."""
     settings.STEWARD_EXACT_COUNT_LIMIT = 3
+    north, _south = branch_leads
+    client.force_login(bank.north_manager)
+    assert every_page(client, 2) == expected(north)  # the list's count is cached now
+    now = timezone.now()
+    for n in range(3):
+        lead = Lead.objects.create(name=f"新{n}", mobile=f"139100000{n:02d}", org=bank.north_team, source="manual")
+        Lead.objects.filter(pk=lead.pk).update(created_at=now - dt.timedelta(hours=4, minutes=n))
+        north.append(lead)
+    # The total and the number of pages are the cached ones until the cache expires (as for every
+    # big list, steward.core.counting); the pages they announce show the newest leads in order,
+    # none twice and none skipped — the pages read from the far end included.
+    shown = every_page(client, 2)
+    assert len(shown) == 10 and shown == expected(north)[:10]
+
+
+def test_someone_outside_the_scope_sees_only_their_own_leads_of_a_big_list(bank, branch_leads, client, settings):
+    """LEAD-06: the south RM, own scope, holds four leads of a big list (over the limit of 3, so
+    the index walk answers) and sees those four only, on every page."""
+    settings.STEWARD_EXACT_COUNT_LIMIT = 3
+    _north, south = branch_leads
+    held = [*south, Lead.objects.create(name="南3", mobile="13700000003", org=bank.south_team, source="manual")]
+    Lead.objects.filter(pk__in=[lead.pk for lead in held]).update(holder=bank.south_rm)
     grant(bank.south_rm, VIEW, scope="own")
     client.force_login(bank.south_rm)
-    assert every_page(client, 2) == []
+    assert every_page(client, 2) == expected(held)
+    assert ids_in(client.get("/leads/", {"per_page": 2, "page": 2})) == expected(held)[2:]
 
 
 def test_the_quick_search_finds_a_name_by_its_beginning_and_a_reference_or_import_number_whole(
@@ -114,3 +139,6 @@ def test_the_quick_search_finds_a_name_by_its_beginning_and_a_reference_or_impor
     assert every_page(client, 20, q="WX-20261207-7") == [north[0].pk]
     assert every_page(client, 20, q=" LI202612070001 ") == [north[1].pk]
     assert every_page(client, 20, q="南") == []  # the south's leads are outside the scope
+    two_words = Lead.objects.create(name="Anna Lee", mobile="13900000099", org=bank.north_team, source="manual")
+    assert every_page(client, 20, q="  Anna  Lee ") == [two_words.pk]
+    assert every_page(client, 20, q="Anna L") == [two_words.pk]
