@@ -1,5 +1,6 @@
 """Filter base: one FilterSet per list, shared by the page and the API."""
 
+import re
 from functools import reduce
 from operator import or_
 
@@ -8,6 +9,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from steward.core.widgets import quicken
+
+# A value with a digit in it is no name (the quick searches read other columns for it).
+HAS_DIGIT_RE = re.compile(r"\d")
 
 
 def prefix_q(field: str, value: str, vendor: str) -> Q:

@@ -45,8 +45,8 @@ class CountedPage(Page):
 def index_walk_page_rows(table, big_page):
     """`ObjectListView.page_rows` for a list that reads a big list's page down an index in its order
     (steward.customers.listing, steward.leads.listing): `big_page(paginator, rows, bottom, top)` gets
-    the paginator (its `count_queryset` is the list's filtered queryset) and the table's rows query. A list counted exactly can still be big
-    (its last page asks for the exact count): it walks too. A small list (the bounded count found
+    the paginator (its `count_queryset` is the list's filtered queryset) and the table's rows query.
+    A list counted exactly can still be big (its last page asks for the exact count): it walks too. A small list (the bounded count found
     its keys: a surname and a birthday month in a branch) reads its page among those keys, in the
     list's order, sparing a second evaluation of the filter (15 of 35 ms of SQL at 1,000,000)."""
 

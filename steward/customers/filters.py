@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from steward.access.scope import path_range_q
 from steward.basedata.services import code_choices
 from steward.core.db_functions import MonthOf
-from steward.core.filters import StewardFilterSet, prefix_q
+from steward.core.filters import HAS_DIGIT_RE, StewardFilterSet, prefix_q
 from steward.customers.models import Customer, CustomerAlias
 from steward.org.models import Org
 from steward.privacy.crypto import blind_index
@@ -22,8 +22,7 @@ DIGITS_RE = re.compile(r"^\d{3,}$")
 FULL_MOBILE_RE = re.compile(r"^1\d{10}$")
 # A customer number from core banking is letters, digits and dashes; anything else is only a name.
 CIF_LIKE_RE = re.compile(r"^[A-Za-z0-9-]+$")
-# … and a value with a digit in it is no name.
-HAS_DIGIT_RE = re.compile(r"\d")
+# … and a value with a digit in it is no name (HAS_DIGIT_RE).
 
 
 def cif_q(value: str, db: str) -> Q:

@@ -1,15 +1,12 @@
-import re
-
 import django_filters
 from django.db import connections
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from steward.core.filters import StewardFilterSet, prefix_q
+from steward.core.filters import HAS_DIGIT_RE, StewardFilterSet, prefix_q
 from steward.leads.models import Institution, Lead, LeadPool, RegionRoute
 
-HAS_DIGIT_RE = re.compile(r"\d")
 WHOSE = [("true", _("Mine only"))]
 EXPIRING = [("true", _("Protection ends within a day"))]
 

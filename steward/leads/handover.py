@@ -3,8 +3,9 @@
 Allocation, approved applications, claims' neighbours (release, invalid), and the reclaim job all
 move leads through here, set-based: a locking read of the leads, UPDATEs by holder or pool (the
 deadline by level in the statement), one bulk insert of the moves, and one audit entry per batch —
-on PostgreSQL a hand-over to people is all of that in one statement. Every function takes the leads it is given only if they are still where the caller
-expects (`only_unheld`, `only_pool`, `expired_by`): of two runs at once, the second skips what the first took.
+on PostgreSQL a hand-over to people is all of that in one statement. Every function takes the
+leads it is given only if they are still where the caller expects (`only_unheld`, `only_pool`,
+`expired_by`): of two runs at once, the second skips what the first took.
 """
 
 from __future__ import annotations
@@ -163,7 +164,7 @@ def _hand_over_pg(
     deadline_orgs, deadline_levels, deadline_until = [], [], []
     rules.prefetch(set(holder_orgs.values()))
     for org_id in set(holder_orgs.values()):
-        # "" : the org's rule for every level, for a lead whose level has no row of its own.
+        # Level "": the org's every-level rule, for a lead whose level has no rule of its own.
         for level in [*Lead.Level.values, ""]:
             deadline_orgs.append(org_id)
             deadline_levels.append(level)

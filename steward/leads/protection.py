@@ -58,14 +58,11 @@ class RuleBook:
     def _ancestry(self, org_id: int) -> list[int]:
         """The org and its ancestors, nearest first."""
         if org_id not in self._paths:
-            path = Org.objects.filter(pk=org_id).values_list("path", flat=True).first() or ""
-            prefixes = [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
-            ids = dict(Org.objects.filter(path__in=prefixes).values_list("path", "pk"))
-            self._paths[org_id] = [ids[p] for p in reversed(prefixes) if p in ids] or [org_id]
+            self.prefetch([org_id])
         return self._paths[org_id]
 
     def prefetch(self, org_ids) -> None:
-        """The paths of many orgs in two queries, for a hand-over to people in hundreds of teams."""
+        """The ancestry of many orgs in two queries, for a hand-over to people in hundreds of teams."""
         wanted = set(org_ids) - set(self._paths)
         if not wanted:
             return
@@ -74,10 +71,8 @@ class RuleBook:
         ids = dict(Org.objects.filter(path__in=prefixes).values_list("path", "pk"))
         for org_id in wanted:
             path = paths.get(org_id, "")
-            ancestry = [
-                ids[path[: i + 1]] for i in reversed(range(len(path))) if path[i] == "/" and path[: i + 1] in ids
-            ]
-            self._paths[org_id] = ancestry or [org_id]
+            nearest_first = [path[: i + 1] for i in reversed(range(len(path))) if path[i] == "/"]
+            self._paths[org_id] = [ids[prefix] for prefix in nearest_first if prefix in ids] or [org_id]
 
     def default(self) -> EffectiveRule:
         """No rule anywhere: the parameter leads.protection_days (7) to the first contact."""
