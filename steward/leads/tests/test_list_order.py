@@ -79,7 +79,7 @@ def test_every_page_of_the_list_is_in_creation_order_and_in_scope(bank, branch_l
 
 
 def test_a_big_list_walks_the_creation_index_instead_of_sorting_the_branch(bank, branch_leads, client, settings):
-    """Issue 15: above the exact-count limit the page's keys come from a walk in creation order
+    """LEAD-06 (issue 15): above the exact-count limit the page's keys come from a walk in creation order
     that checks each lead against the list (EXISTS), not from the scoped query sorted whole."""
     settings.STEWARD_EXACT_COUNT_LIMIT = 3
     client.force_login(bank.north_manager)
@@ -94,7 +94,7 @@ def test_a_big_list_walks_the_creation_index_instead_of_sorting_the_branch(bank,
 
 
 def test_a_page_read_from_the_end_counts_the_leads_of_now_not_of_the_cached_count(bank, branch_leads, client, settings):
-    """Issue 15: leads arrive and change hands all day without a bulk refresh, so the list's cached
+    """LEAD-06 (issue 15): leads arrive and change hands all day without a bulk refresh, so the list's cached
     count goes stale; the pages read from the far end count the leads again and stay in step."""
     settings.STEWARD_EXACT_COUNT_LIMIT = 3
     north, _south = branch_leads
